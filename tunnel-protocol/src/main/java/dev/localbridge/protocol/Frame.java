@@ -1,0 +1,131 @@
+package dev.localbridge.protocol;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One message of the LocalBridge tunnel protocol (version 1). Each frame travels as exactly one binary WebSocket
+ * message; {@link FrameCodec} gives the byte layout, which {@code docs/protocol.md} documents.
+ *
+ * <p>Streams are opened by the gateway ({@link RequestHead}) and carry one HTTP exchange each. Connection-level frames
+ * ({@link Ping}, {@link Pong}, {@link GoAway}) use stream id 0.
+ */
+public sealed interface Frame {
+
+    /** The stream this frame belongs to; 0 for connection-level frames. */
+    int streamId();
+
+    /** Gateway to agent: opens a stream with the method, the path-and-query and the headers of a request. */
+    record RequestHead(int streamId, String method, String target, List<Header> headers, boolean endOfStream)
+            implements Frame {
+        public RequestHead {
+            Objects.requireNonNull(method, "method");
+            Objects.requireNonNull(target, "target");
+            headers = List.copyOf(headers);
+        }
+    }
+
+    /** Gateway to agent: one chunk of a request body. Consumes flow-control credit of the stream. */
+    record RequestBody(int streamId, byte[] data) implements Frame {
+        public RequestBody {
+            Objects.requireNonNull(data, "data");
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof RequestBody other && other.streamId == streamId && Arrays.equals(other.data, data);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * streamId + Arrays.hashCode(data);
+        }
+
+        @Override
+        public String toString() {
+            return "RequestBody[streamId=" + streamId + ", bytes=" + data.length + "]";
+        }
+    }
+
+    /** Gateway to agent: the request body is complete. */
+    record RequestEnd(int streamId) implements Frame {
+    }
+
+    /** Agent to gateway: the status and headers of the response. */
+    record ResponseHead(int streamId, int status, List<Header> headers, boolean endOfStream) implements Frame {
+        public ResponseHead {
+            headers = List.copyOf(headers);
+        }
+    }
+
+    /** Agent to gateway: one chunk of a response body. Consumes flow-control credit of the stream. */
+    record ResponseBody(int streamId, byte[] data) implements Frame {
+        public ResponseBody {
+            Objects.requireNonNull(data, "data");
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ResponseBody other && other.streamId == streamId && Arrays.equals(other.data, data);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * streamId + Arrays.hashCode(data);
+        }
+
+        @Override
+        public String toString() {
+            return "ResponseBody[streamId=" + streamId + ", bytes=" + data.length + "]";
+        }
+    }
+
+    /** Agent to gateway: the response body is complete; the stream is closed. */
+    record ResponseEnd(int streamId) implements Frame {
+    }
+
+    /** Either way: abandons a stream at once, with the reason. Nothing more is sent on that stream. */
+    record Reset(int streamId, ResetReason reason, String message) implements Frame {
+        public Reset {
+            Objects.requireNonNull(reason, "reason");
+            message = message == null ? "" : message;
+        }
+    }
+
+    /** Either way: the receiver of a stream's body grants the sender {@code increment} more bytes. */
+    record WindowUpdate(int streamId, int increment) implements Frame {
+    }
+
+    /** Either way: keepalive; the peer answers with a {@link Pong} carrying the same payload. */
+    record Ping(long payload) implements Frame {
+        @Override
+        public int streamId() {
+            return 0;
+        }
+    }
+
+    /** Either way: the answer to a {@link Ping}. */
+    record Pong(long payload) implements Frame {
+        @Override
+        public int streamId() {
+            return 0;
+        }
+    }
+
+    /**
+     * Either way: the sender is going away. No new streams are opened on this connection; streams in flight finish.
+     * An agent that receives it opens a new tunnel before it closes this one.
+     */
+    record GoAway(GoAwayReason reason, String message) implements Frame {
+        public GoAway {
+            Objects.requireNonNull(reason, "reason");
+            message = message == null ? "" : message;
+        }
+
+        @Override
+        public int streamId() {
+            return 0;
+        }
+    }
+}
