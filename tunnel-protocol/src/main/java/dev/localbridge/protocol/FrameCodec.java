@@ -65,10 +65,13 @@ public final class FrameCodec {
     public byte[] encode(Frame frame) {
         return switch (frame) {
             case Frame.RequestHead h -> {
-                byte[] method = ascii(h.method());
-                byte[] target = utf8(h.target());
                 checkMethod(h.method());
                 checkTarget(h.target());
+                byte[] method = ascii(h.method());
+                byte[] target = utf8(h.target());
+                if (target.length > Math.min(limits.maxTargetBytes(), 0xFFFF)) {
+                    throw new IllegalArgumentException("target of " + target.length + " bytes is above the limit");
+                }
                 byte[][] headers = encodeHeaders(h.headers());
                 ByteBuffer b = allocate(1 + method.length + 2 + target.length + headersSize(headers));
                 writeHeader(b, REQUEST_HEAD, h.endOfStream() ? FLAG_END_STREAM : 0, streamId(h));
@@ -118,13 +121,13 @@ public final class FrameCodec {
         return b.array();
     }
 
-    private static byte[] empty(byte type, int streamId) {
+    private byte[] empty(byte type, int streamId) {
         ByteBuffer b = allocate(0);
         writeHeader(b, type, 0, streamId);
         return b.array();
     }
 
-    private static byte[] ping(byte type, long payload) {
+    private byte[] ping(byte type, long payload) {
         ByteBuffer b = allocate(8);
         writeHeader(b, type, 0, 0);
         b.putLong(payload);
@@ -132,9 +135,12 @@ public final class FrameCodec {
     }
 
     private byte[] coded(byte type, int streamId, int code, String message) {
-        byte[] text = utf8(message);
-        if (text.length > limits.maxReasonBytes()) {
-            text = utf8(truncate(message, limits.maxReasonBytes()));
+        // Free text for diagnostics: never refused. Too long is cut at a code point boundary, and an unpaired
+        // surrogate travels as '?' (String.getBytes), so that sending a reset can never fail because of its text.
+        int maxBytes = Math.min(limits.maxReasonBytes(), 0xFFFF);
+        byte[] text = message.getBytes(StandardCharsets.UTF_8);
+        if (text.length > maxBytes) {
+            text = truncate(message, maxBytes).getBytes(StandardCharsets.UTF_8);
         }
         ByteBuffer b = allocate(2 + 2 + text.length);
         writeHeader(b, type, 0, streamId);
@@ -170,6 +176,9 @@ public final class FrameCodec {
             checkHeader(h.name(), h.value());
             out[2 * i] = ascii(h.name());
             out[2 * i + 1] = utf8(h.value());
+            if (out[2 * i + 1].length > 0xFFFF) {
+                throw new IllegalArgumentException("header " + h.name() + " has a value above 65535 bytes");
+            }
             total += out[2 * i].length + out[2 * i + 1].length;
         }
         if (total > limits.maxHeaderBytes()) {
@@ -194,8 +203,13 @@ public final class FrameCodec {
         }
     }
 
-    private static ByteBuffer allocate(int payload) {
-        return ByteBuffer.allocate(TunnelProtocol.FRAME_HEADER_BYTES + payload);
+    private ByteBuffer allocate(int payload) {
+        int size = TunnelProtocol.FRAME_HEADER_BYTES + payload;
+        if (size > limits.maxMessageBytes()) {
+            throw new IllegalArgumentException("frame of " + size + " bytes is above the limit of "
+                    + limits.maxMessageBytes());
+        }
+        return ByteBuffer.allocate(size);
     }
 
     private static void writeHeader(ByteBuffer b, byte type, int flags, int streamId) {
@@ -213,8 +227,24 @@ public final class FrameCodec {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** UTF-8 of a field whose meaning must survive the trip: an unpaired surrogate is refused, not turned into '?'. */
     private static byte[] utf8(String s) {
+        if (!isWellFormed(s)) {
+            throw new IllegalArgumentException("string has an unpaired surrogate and no UTF-8 form");
+        }
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static boolean isWellFormed(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void checkMethod(String method) {
