@@ -1,0 +1,300 @@
+package dev.localbridge.agent;
+
+import dev.localbridge.protocol.Frame;
+import dev.localbridge.protocol.FrameCodec;
+import dev.localbridge.protocol.TunnelProtocol;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * The agent: keeps one tunnel to the gateway open and forwards every request that arrives through it to the configured
+ * local target.
+ *
+ * <p>Lifecycle: {@link #start()} begins connecting and returns a future that completes when the <em>first</em> tunnel
+ * is up. If the gateway cannot be reached or refuses the upgrade, the agent keeps retrying in the background with
+ * exponential backoff and full jitter, and the future stays pending until a tunnel is up (it fails only if
+ * {@link #close()} is called first); await it with a timeout. After any later drop the agent reconnects on its own;
+ * {@link #isConnected()}, the counters and a {@link TunnelListener} show what happens. On {@code GoAway} the agent opens
+ * a new tunnel first, moves to it, and closes the old one once its in-flight streams are done (make-before-break).
+ *
+ * <p>Threading: all work happens on one Vert.x event-loop context, taken from the thread that constructs the agent (a
+ * new one when that is not a Vert.x thread). Nothing blocks it; the token supplier runs on a worker thread. The public
+ * methods are thread-safe.
+ */
+public final class TunnelAgent {
+
+    private static final Logger LOG = Logger.getLogger(TunnelAgent.class.getName());
+
+    private final Vertx vertx;
+    private final AgentConfig config;
+    private final Context context;
+    private final FrameCodec codec = new FrameCodec();
+    private final WebSocketClient webSocketClient;
+    private final LocalTarget target;
+    private final Backoff backoff;
+    private final String agentId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt() & 0xffff, 4);
+    private final List<TunnelListener> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong connects = new AtomicLong();
+    private final AtomicLong disconnects = new AtomicLong();
+    private final Promise<Void> firstTunnel = Promise.promise();
+    private final TunnelConnection.Listener connectionEvents = new ConnectionEvents();
+
+    private volatile TunnelConnection current;
+    private final Set<TunnelConnection> replaced = new HashSet<>();
+    private boolean started;
+    private boolean closing;
+    private boolean connecting;
+    private long retryTimer = -1;
+    private int sequence;
+    private Future<Void> closed;
+
+    /** Creates an agent that uses the given Vert.x instance; nothing happens until {@link #start()}. */
+    public TunnelAgent(Vertx vertx, AgentConfig config) {
+        this.vertx = vertx;
+        this.config = config;
+        this.context = vertx.getOrCreateContext();
+        int maxMessage = codec.limits().maxMessageBytes();
+        this.webSocketClient = vertx.createWebSocketClient(new WebSocketClientOptions()
+                .setConnectTimeout(10_000)
+                // Above the decoder's limit, so an oversized frame reaches the decoder and gets a reasoned 1002.
+                .setMaxFrameSize(2 * maxMessage)
+                .setMaxMessageSize(2 * maxMessage));
+        this.target = new LocalTarget(vertx, config);
+        this.backoff = new Backoff(config.reconnectMinBackoff(), config.reconnectMaxBackoff());
+    }
+
+    /** Registers a listener for tunnel up/down events; returns this agent. */
+    public TunnelAgent addListener(TunnelListener listener) {
+        listeners.add(listener);
+        return this;
+    }
+
+    /**
+     * Starts connecting. The future completes when the first tunnel is up; until then the agent retries in the
+     * background, so callers should await it with a timeout. It fails only if {@link #close()} comes first. Calling
+     * it again returns the same future.
+     */
+    public Future<Void> start() {
+        context.runOnContext(v -> {
+            if (!started && !closing) {
+                started = true;
+                connect();
+            }
+        });
+        return firstTunnel.future();
+    }
+
+    /** Whether a tunnel is open right now (including one that is draining while its replacement is being opened). */
+    public boolean isConnected() {
+        TunnelConnection c = current;
+        return c != null && c.isOpen();
+    }
+
+    /** The id of the tunnel in use (as printed in the log), or {@code null} when there is none. */
+    public String connectionId() {
+        TunnelConnection c = current;
+        return c == null ? null : c.id();
+    }
+
+    /** How many tunnels have come up since {@link #start()}, replacements included. */
+    public long connectCount() {
+        return connects.get();
+    }
+
+    /** How many times the tunnel in use dropped (a make-before-break switch is not a drop). */
+    public long disconnectCount() {
+        return disconnects.get();
+    }
+
+    /**
+     * Stops reconnecting, closes every tunnel with 1001 (aborting the local requests still in flight) and releases the
+     * clients. Completes when all is closed. Idempotent.
+     */
+    public Future<Void> close() {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> doClose().onComplete(done));
+        return done.future();
+    }
+
+    private Future<Void> doClose() {
+        if (closed != null) {
+            return closed;
+        }
+        closing = true;
+        vertx.cancelTimer(retryTimer);
+        firstTunnel.tryFail("the agent was closed before a tunnel came up");
+        List<Future<Void>> tunnels = new ArrayList<>();
+        if (current != null) {
+            tunnels.add(current.close(TunnelConnection.GOING_AWAY, "agent shutting down"));
+        }
+        for (TunnelConnection c : replaced) {
+            tunnels.add(c.close(TunnelConnection.GOING_AWAY, "agent shutting down"));
+        }
+        closed = Future.join(tunnels)
+                .transform(ar -> webSocketClient.close())
+                .transform(ar -> target.close())
+                .transform(ar -> Future.succeededFuture());
+        return closed;
+    }
+
+    private void connect() {
+        if (closing || connecting) {
+            return;
+        }
+        connecting = true;
+        vertx.executeBlocking(this::readToken, false)
+                .compose(token -> webSocketClient.connect(connectOptions(token)))
+                .onComplete(ar -> {
+                    connecting = false;
+                    if (ar.succeeded()) {
+                        onConnected(ar.result());
+                    } else {
+                        onConnectFailed(ar.cause());
+                    }
+                });
+    }
+
+    private String readToken() {
+        String token;
+        try {
+            token = config.tokenSupplier().get();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot read the token: " + e.getMessage(), e);
+        }
+        if ((token == null || token.isBlank()) && !config.gatewayUrl().toString().contains("token=")) {
+            throw new IllegalStateException("no token: the token source is empty");
+        }
+        return token == null ? "" : token.strip();
+    }
+
+    private WebSocketConnectOptions connectOptions(String token) {
+        WebSocketConnectOptions options = new WebSocketConnectOptions()
+                .setAbsoluteURI(config.gatewayUrl().toString())
+                .addSubProtocol(TunnelProtocol.SUBPROTOCOL_V1)
+                .setTimeout(15_000);
+        if (!token.isEmpty()) {
+            options.addHeader("Authorization", "Bearer " + token);
+        }
+        return options;
+    }
+
+    private void onConnected(WebSocket ws) {
+        if (closing) {
+            ws.close(TunnelConnection.GOING_AWAY, "agent shutting down");
+            return;
+        }
+        String id = agentId + "-" + (++sequence);
+        TunnelConnection connection = new TunnelConnection(id, ws, vertx, codec, target,
+                config.maxConcurrentStreams(), config.pingInterval(), connectionEvents);
+        connection.start();
+        TunnelConnection previous = current;
+        current = connection;
+        backoff.reset();
+        connects.incrementAndGet();
+        LOG.info("tunnel up: gateway=" + GatewayUrl.redact(config.gatewayUrl()) + " target=" + target.url()
+                + " connection=" + id
+                + (previous == null ? "" : " (replaces " + previous.id() + ", which finishes its "
+                        + previous.activeStreams() + " streams in flight)"));
+        if (previous != null) {
+            replaced.add(previous);
+            previous.closeWhenIdle();
+        }
+        listeners.forEach(l -> l.connected(id));
+        firstTunnel.tryComplete();
+    }
+
+    private void onConnectFailed(Throwable cause) {
+        if (closing) {
+            return;
+        }
+        Duration delay = backoff.next();
+        LOG.warning("tunnel connect failed: " + describe(cause) + ", retrying in " + seconds(delay));
+        scheduleConnect(delay);
+    }
+
+    private void scheduleConnect(Duration delay) {
+        vertx.cancelTimer(retryTimer);
+        retryTimer = vertx.setTimer(Math.max(1, delay.toMillis()), t -> {
+            retryTimer = -1;
+            connect();
+        });
+    }
+
+    /** Says why an attempt failed, in the words a user can act on; never includes the token. */
+    static String describe(Throwable cause) {
+        if (cause instanceof UpgradeRejectedException rejected) {
+            return switch (rejected.getStatus()) {
+                case 401 -> "token rejected (HTTP 401)";
+                case 403 -> "access denied (HTTP 403)";
+                case 429 -> "too many connections for this user (HTTP 429)";
+                default -> "gateway refused the tunnel (HTTP " + rejected.getStatus() + ")";
+            };
+        }
+        String message = cause.getMessage();
+        return GatewayUrl.redact(message == null || message.isBlank() ? cause.getClass().getSimpleName() : message);
+    }
+
+    static String seconds(Duration delay) {
+        return String.format(Locale.ROOT, "%.1f s", delay.toMillis() / 1000.0);
+    }
+
+    /** Reacts to what the connections report. */
+    private final class ConnectionEvents implements TunnelConnection.Listener {
+
+        @Override
+        public void goAway(TunnelConnection connection, Frame.GoAway goAway) {
+            if (connection != current || connection.isDraining() || closing) {
+                return;
+            }
+            connection.markDraining();
+            LOG.info("[" + connection.id() + "] gateway sent goaway (" + goAway.reason()
+                    + (goAway.message().isEmpty() ? "" : ": " + goAway.message())
+                    + "), opening a new tunnel before closing this one");
+            vertx.cancelTimer(retryTimer);
+            connect();
+        }
+
+        @Override
+        public void closed(TunnelConnection connection, String why) {
+            if (replaced.remove(connection)) {
+                LOG.fine(() -> "[" + connection.id() + "] replaced tunnel closed: " + why);
+                return;
+            }
+            if (connection != current) {
+                return;
+            }
+            current = null;
+            disconnects.incrementAndGet();
+            listeners.forEach(l -> l.disconnected(connection.id(), why));
+            if (closing) {
+                LOG.info("tunnel closed: " + why + " connection=" + connection.id());
+            } else if (connecting) {
+                LOG.info("tunnel down: " + why + " connection=" + connection.id()
+                        + ", a new tunnel is already being opened");
+            } else {
+                Duration delay = backoff.next();
+                LOG.info("tunnel down: " + why + " connection=" + connection.id() + ", reconnecting in "
+                        + seconds(delay));
+                scheduleConnect(delay);
+            }
+        }
+    }
+}
