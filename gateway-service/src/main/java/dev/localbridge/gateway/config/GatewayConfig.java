@@ -1,0 +1,96 @@
+package dev.localbridge.gateway.config;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/**
+ * Every setting of the gateway. Property {@code tunnel.x-y} is read from env {@code TUNNEL_X_Y}; all durations are
+ * milliseconds, as the deployment guide writes them.
+ */
+@ConfigMapping(prefix = "tunnel")
+public interface GatewayConfig {
+
+    /** Path of the agent WebSocket endpoint ({@code TUNNEL_WEBSOCKET_PATH}). */
+    @WithDefault("/ws/tunnel")
+    String websocketPath();
+
+    /** Milliseconds allowed until the response head arrives ({@code TUNNEL_REQUEST_TIMEOUT}). */
+    @WithDefault("30000")
+    long requestTimeout();
+
+    /**
+     * Per-route request timeouts, {@code prefix=millis} pairs such as {@code /api/chat=300000}; the longest matching
+     * prefix of the tunnelled path wins ({@code TUNNEL_REQUEST_TIMEOUT_ROUTES}).
+     */
+    Optional<List<String>> requestTimeoutRoutes();
+
+    /** Keepalive interval in milliseconds; a peer silent for 3 intervals is closed ({@code TUNNEL_PING_INTERVAL}). */
+    @WithDefault("30000")
+    long pingInterval();
+
+    /** Live tunnel connections allowed per user ({@code TUNNEL_MAX_CONNECTIONS_PER_USER}). */
+    @WithDefault("5")
+    int maxConnectionsPerUser();
+
+    /** Streams (requests) in flight at once on one tunnel connection ({@code TUNNEL_MAX_STREAMS_PER_TUNNEL}). */
+    @WithDefault("100")
+    int maxStreamsPerTunnel();
+
+    /** Largest request body accepted from a caller, in bytes ({@code TUNNEL_MAX_REQUEST_BODY_BYTES}). */
+    @WithDefault("52428800")
+    long maxRequestBodyBytes();
+
+    /** This replica's id ({@code TUNNEL_NODE_ID}); defaults to the host name. */
+    Optional<String> nodeId();
+
+    /** Caller authentication. */
+    Auth auth();
+
+    /** Per-user request rate limit. */
+    RateLimit rateLimit();
+
+    /** Alert levels of {@code /api/tunnel/health}. */
+    Health health();
+
+    /** The deployment guide's alert levels; a replica outside them reports {@code degraded}. */
+    interface Health {
+        /** Lowest acceptable share of requests the tunnel served ({@code TUNNEL_HEALTH_MIN_SUCCESS_RATE}). */
+        @WithDefault("0.95")
+        double minSuccessRate();
+
+        /** Highest acceptable share of timed-out requests ({@code TUNNEL_HEALTH_MAX_TIMEOUT_RATE}). */
+        @WithDefault("0.05")
+        double maxTimeoutRate();
+
+        /** Highest acceptable average time to first byte, ms ({@code TUNNEL_HEALTH_MAX_AVERAGE_RESPONSE_TIME}). */
+        @WithDefault("2000")
+        long maxAverageResponseTime();
+    }
+
+    /** Caller authentication settings. The key and issuer come from the standard {@code MP_JWT_VERIFY_*}. */
+    interface Auth {
+        /** JWT claim holding the user id ({@code TUNNEL_AUTH_USER_CLAIM}). */
+        @WithDefault("sub")
+        String userClaim();
+
+        /** Verified tokens kept in memory so that a repeated token is not verified again. */
+        @WithDefault("10000")
+        int cacheSize();
+    }
+
+    /** Requests per user per window. */
+    interface RateLimit {
+        /** Window length in milliseconds ({@code TUNNEL_RATE_LIMIT_WINDOW}). */
+        @WithDefault("900000")
+        long window();
+
+        /** Requests allowed per user in one window ({@code TUNNEL_RATE_LIMIT_MAX_REQUESTS}); 0 turns it off. */
+        @WithName("max-requests")
+        @WithDefault("1000")
+        int maxRequests();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.localbridge.gateway.failure;
+
+/** The errors the tunnel itself produces, with the HTTP status each maps to (ARCHITECTURE.md "Errors callers see"). */
+public enum ErrorCode {
+    AUTH_TOKEN_MISSING(401),
+    AUTH_TOKEN_INVALID(401),
+    AUTH_TOKEN_EXPIRED(401),
+    TUNNEL_ACCESS_DENIED(403),
+    INVALID_REQUEST(400),
+    NOT_FOUND(404),
+    PAYLOAD_TOO_LARGE(413),
+    RATE_LIMIT_EXCEEDED(429),
+    TOO_MANY_CONNECTIONS(429),
+    UPSTREAM_UNAVAILABLE(502),
+    TUNNEL_CLOSED(502),
+    DESKTOP_CLIENT_DISCONNECTED(503),
+    TUNNEL_BUSY(503),
+    ROUTING_UNAVAILABLE(503),
+    REQUEST_TIMEOUT(504);
+
+    private final int status;
+
+    ErrorCode(int status) {
+        this.status = status;
+    }
+
+    /** The HTTP status a caller sees. */
+    public int status() {
+        return status;
+    }
+
+    /** True for the failures that count as a timeout in the success and timeout rates. */
+    public boolean isTimeout() {
+        return this == REQUEST_TIMEOUT;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.localbridge.gateway.metrics;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The gateway's Prometheus metrics (names are stable; see docs/operations.md) and the recent-window figures behind
+ * {@code /api/tunnel/health}.
+ */
+@ApplicationScoped
+public class TunnelMetrics {
+
+    private final MeterRegistry registry;
+    private final Counter connects;
+    private final Counter bytesToAgent;
+    private final Counter bytesFromAgent;
+    private final Timer duration;
+    private final Timer ttfb;
+    private final ConcurrentHashMap<String, Counter> outcomes = new ConcurrentHashMap<>();
+    private final RecentStats recent = new RecentStats(300_000);
+
+    TunnelMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.connects = Counter.builder("localbridge.tunnel.connects").description("Tunnels opened").register(registry);
+        this.bytesToAgent = Counter.builder("localbridge.tunnel.bytes").baseUnit("bytes").tag("direction", "to_agent")
+                .description("Body bytes carried through tunnels").register(registry);
+        this.bytesFromAgent = Counter.builder("localbridge.tunnel.bytes").baseUnit("bytes")
+                .tag("direction", "from_agent").description("Body bytes carried through tunnels").register(registry);
+        this.duration = Timer.builder("localbridge.request.duration").description("Proxied request, start to end")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
+        this.ttfb = Timer.builder("localbridge.request.ttfb").description("Proxied request, start to response head")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
+    }
+
+    /** Registers the gauges that read live state. */
+    public void gauges(java.util.function.Supplier<Number> tunnelsOpen, java.util.function.Supplier<Number> streams) {
+        io.micrometer.core.instrument.Gauge.builder("localbridge.tunnels.open", tunnelsOpen)
+                .description("Tunnels held by this replica").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("localbridge.streams.in.flight", streams)
+                .description("Proxied requests in flight on this replica").register(registry);
+    }
+
+    public void tunnelOpened() {
+        connects.increment();
+    }
+
+    public void tunnelClosed(String reason) {
+        registry.counter("localbridge.tunnel.disconnects", "reason", reason).increment();
+    }
+
+    public void handshakeRejected(int status) {
+        registry.counter("localbridge.tunnel.handshake.rejections", "status", Integer.toString(status)).increment();
+    }
+
+    public void protocolError() {
+        registry.counter("localbridge.tunnel.protocol.errors").increment();
+    }
+
+    public void bytesToAgent(long n) {
+        bytesToAgent.increment(n);
+    }
+
+    public void bytesFromAgent(long n) {
+        bytesFromAgent.increment(n);
+    }
+
+    /** One proxied request finished; {@code ttfbNanos} is negative when no response head arrived. */
+    public void requestCompleted(Outcome outcome, long durationNanos, long ttfbNanos) {
+        outcomes.computeIfAbsent(outcome.label(),
+                label -> Counter.builder("localbridge.requests").tag("outcome", label)
+                        .description("Proxied requests by outcome").register(registry))
+                .increment();
+        duration.record(durationNanos, TimeUnit.NANOSECONDS);
+        if (ttfbNanos >= 0) {
+            ttfb.record(ttfbNanos, TimeUnit.NANOSECONDS);
+        }
+        recent.record(outcome, ttfbNanos);
+    }
+
+    /** Figures of the last few minutes. */
+    public RecentStats.Window recent() {
+        return recent.window();
+    }
+}

@@ -1,0 +1,109 @@
+package dev.localbridge.gateway.tunnel;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The tunnels this replica holds, by user. Also enforces the per-user connection limit for this replica: a slot is
+ * reserved before the WebSocket upgrade completes, so two simultaneous upgrades cannot both take the last slot.
+ */
+@ApplicationScoped
+public class LocalTunnels {
+
+    private final ConcurrentHashMap<String, UserTunnels> byUser = new ConcurrentHashMap<>();
+
+    /** A slot taken for a user's connection that is being upgraded. */
+    public record Reservation(String userId) {
+    }
+
+    private record UserTunnels(int reserved, List<TunnelConnection> active) {
+        int total() {
+            return reserved + active.size();
+        }
+    }
+
+    /** Takes a slot for {@code userId}, or returns {@code null} when the user already has {@code max} connections. */
+    public Reservation reserve(String userId, int max) {
+        boolean[] granted = {false};
+        byUser.compute(userId, (k, current) -> {
+            UserTunnels tunnels = current == null ? new UserTunnels(0, List.of()) : current;
+            if (tunnels.total() >= max) {
+                return current;
+            }
+            granted[0] = true;
+            return new UserTunnels(tunnels.reserved() + 1, tunnels.active());
+        });
+        return granted[0] ? new Reservation(userId) : null;
+    }
+
+    /** Turns a reservation into a live connection. */
+    void activate(Reservation reservation, TunnelConnection tunnel) {
+        byUser.compute(reservation.userId(), (k, current) -> {
+            List<TunnelConnection> active = new ArrayList<>(current.active());
+            active.add(tunnel);
+            return new UserTunnels(current.reserved() - 1, List.copyOf(active));
+        });
+    }
+
+    /** Gives back a reservation whose upgrade failed. */
+    void release(Reservation reservation) {
+        byUser.computeIfPresent(reservation.userId(), (k, current) -> shrink(current.reserved() - 1, current.active()));
+    }
+
+    /** Forgets a closed connection. */
+    void remove(TunnelConnection tunnel) {
+        byUser.computeIfPresent(tunnel.userId(), (k, current) -> {
+            List<TunnelConnection> active = new ArrayList<>(current.active());
+            active.remove(tunnel);
+            return shrink(current.reserved(), List.copyOf(active));
+        });
+    }
+
+    private static UserTunnels shrink(int reserved, List<TunnelConnection> active) {
+        return reserved == 0 && active.isEmpty() ? null : new UserTunnels(reserved, active);
+    }
+
+    /**
+     * The user's connection that should take the next request: the one with the fewest streams in flight among those
+     * accepting streams, or {@code null} when the user has none here.
+     */
+    public TunnelConnection pick(String userId) {
+        UserTunnels tunnels = byUser.get(userId);
+        if (tunnels == null) {
+            return null;
+        }
+        TunnelConnection best = null;
+        for (TunnelConnection tunnel : tunnels.active()) {
+            if (tunnel.acceptsStreams() && (best == null || tunnel.streamsInFlight() < best.streamsInFlight())) {
+                best = tunnel;
+            }
+        }
+        return best;
+    }
+
+    /** The user's live connections on this replica. */
+    public List<TunnelConnection> connections(String userId) {
+        UserTunnels tunnels = byUser.get(userId);
+        return tunnels == null ? List.of() : tunnels.active();
+    }
+
+    /** Every live connection on this replica. */
+    public Collection<TunnelConnection> all() {
+        List<TunnelConnection> all = new ArrayList<>();
+        byUser.values().forEach(t -> all.addAll(t.active()));
+        return all;
+    }
+
+    /** Number of live connections on this replica. */
+    public int count() {
+        int n = 0;
+        for (UserTunnels t : byUser.values()) {
+            n += t.active().size();
+        }
+        return n;
+    }
+}

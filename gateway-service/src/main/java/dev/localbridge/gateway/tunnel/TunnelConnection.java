@@ -1,0 +1,240 @@
+package dev.localbridge.gateway.tunnel;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jboss.logging.Logger;
+
+import dev.localbridge.protocol.Frame;
+import dev.localbridge.protocol.FrameCodec;
+import dev.localbridge.protocol.GoAwayReason;
+import dev.localbridge.protocol.ProtocolException;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+
+/**
+ * One agent's WebSocket: the multiplexer between its frames and the {@link TunnelStream}s of the requests it carries.
+ *
+ * <p>Threading: WebSocket events arrive on the socket's event loop; each stream frame is handed to the context of the
+ * stream it belongs to. Writing frames is safe from any thread (Vert.x orders and flushes them on the socket's loop).
+ */
+public final class TunnelConnection {
+
+    private static final Logger LOG = Logger.getLogger(TunnelConnection.class);
+
+    private final String id;
+    private final String userId;
+    private final ServerWebSocket socket;
+    private final FrameCodec codec;
+    private final TunnelEvents events;
+    private final int maxStreams;
+    private final long pingIntervalMillis;
+    private final Instant connectedAt = Instant.now();
+    private final Map<Integer, TunnelStream> streams = new ConcurrentHashMap<>();
+    private final Set<TunnelStream> waitingForDrain = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger lastStreamId = new AtomicInteger();
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong bytesToAgent = new AtomicLong();
+    private final AtomicLong bytesFromAgent = new AtomicLong();
+
+    private volatile long lastHeardNanos = System.nanoTime();
+    private volatile long rttNanos = -1;
+    private volatile boolean closed;
+    private volatile boolean agentGoingAway;
+    private Vertx vertx;
+    private long keepaliveTimer = -1;
+
+    TunnelConnection(String id, String userId, ServerWebSocket socket, FrameCodec codec, TunnelEvents events,
+            int maxStreams, long pingIntervalMillis) {
+        this.id = id;
+        this.userId = userId;
+        this.socket = socket;
+        this.codec = codec;
+        this.events = events;
+        this.maxStreams = maxStreams;
+        this.pingIntervalMillis = pingIntervalMillis;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String userId() {
+        return userId;
+    }
+
+    public Instant connectedAt() {
+        return connectedAt;
+    }
+
+    public int streamsInFlight() {
+        return streams.size();
+    }
+
+    public long requests() {
+        return requests.get();
+    }
+
+    public long bytesToAgent() {
+        return bytesToAgent.get();
+    }
+
+    public long bytesFromAgent() {
+        return bytesFromAgent.get();
+    }
+
+    /** The last measured round trip of a ping, in milliseconds, or -1 before the first pong. */
+    public double rttMillis() {
+        long rtt = rttNanos;
+        return rtt < 0 ? -1 : rtt / 1_000_000.0;
+    }
+
+    /** True while the connection can take new streams. */
+    public boolean acceptsStreams() {
+        return !closed && !agentGoingAway;
+    }
+
+    /**
+     * Opens a stream for a request handled on {@code context}; {@code null} when the tunnel already carries its maximum
+     * of streams or is closing.
+     */
+    public TunnelStream open(Context context, StreamListener listener) {
+        if (!acceptsStreams() || streams.size() >= maxStreams) {
+            return null;
+        }
+        TunnelStream stream = new TunnelStream(lastStreamId.incrementAndGet(), this, context, listener);
+        streams.put(stream.id(), stream);
+        requests.incrementAndGet();
+        return stream;
+    }
+
+    void start(Vertx vertx) {
+        this.vertx = vertx;
+        socket.binaryMessageHandler(this::onMessage);
+        socket.textMessageHandler(text -> protocolError("text messages are not part of the protocol"));
+        socket.pongHandler(pong -> lastHeardNanos = System.nanoTime());
+        socket.drainHandler(v -> onDrained());
+        socket.closeHandler(v -> onClosed());
+        socket.exceptionHandler(e -> LOG.debugf("tunnel %s: socket error %s", id, e.getMessage()));
+        keepaliveTimer = vertx.setPeriodic(pingIntervalMillis, t -> keepalive());
+    }
+
+    void send(Frame frame) {
+        if (closed) {
+            return;
+        }
+        byte[] bytes = codec.encode(frame);
+        if (frame instanceof Frame.RequestBody b) {
+            bytesToAgent.addAndGet(b.data().length);
+        }
+        socket.writeBinaryMessage(Buffer.buffer(bytes));
+    }
+
+    boolean writeQueueFull() {
+        return socket.writeQueueFull();
+    }
+
+    void notifyWhenDrained(TunnelStream stream) {
+        waitingForDrain.add(stream);
+    }
+
+    void streamClosed(TunnelStream stream) {
+        streams.remove(stream.id(), stream);
+        waitingForDrain.remove(stream);
+    }
+
+    /** Sends goaway: the agent should open a new tunnel elsewhere; streams in flight finish here. */
+    public void goAway(GoAwayReason reason, String message) {
+        send(new Frame.GoAway(reason, message));
+    }
+
+    /** Closes the WebSocket with a status code (1000, 1001, 1002, 1008, 1011 or 4xxx, see docs/protocol.md). */
+    public void close(int code, String reason) {
+        if (!socket.isClosed()) {
+            socket.close((short) code, reason.length() > 120 ? reason.substring(0, 120) : reason);
+        }
+    }
+
+    private void onMessage(Buffer message) {
+        lastHeardNanos = System.nanoTime();
+        Frame frame;
+        try {
+            frame = codec.decode(message.getByteBuf().nioBuffer());
+        } catch (ProtocolException e) {
+            protocolError(e.getMessage());
+            return;
+        }
+        switch (frame) {
+            case Frame.ResponseHead f -> toStream(f);
+            case Frame.ResponseBody f -> {
+                bytesFromAgent.addAndGet(f.data().length);
+                toStream(f);
+            }
+            case Frame.ResponseEnd f -> toStream(f);
+            case Frame.Reset f -> toStream(f);
+            case Frame.WindowUpdate f -> toStream(f);
+            case Frame.Ping p -> send(new Frame.Pong(p.payload()));
+            case Frame.Pong p -> rttNanos = System.nanoTime() - p.payload();
+            case Frame.GoAway g -> {
+                agentGoingAway = true;
+                LOG.infof("tunnel %s user=%s: agent going away (%s %s)", id, userId, g.reason(), g.message());
+            }
+            case Frame.RequestHead f -> protocolError("the agent sent a request head");
+            case Frame.RequestBody f -> protocolError("the agent sent a request body");
+            case Frame.RequestEnd f -> protocolError("the agent sent a request end");
+        }
+    }
+
+    private void toStream(Frame frame) {
+        TunnelStream stream = streams.get(frame.streamId());
+        if (stream == null) {
+            if (frame.streamId() > lastStreamId.get()) {
+                protocolError("frame for stream " + frame.streamId() + ", which was never opened");
+            }
+            return; // a frame still in flight for a stream that is already over
+        }
+        stream.context().runOnContext(v -> stream.onFrame(frame));
+    }
+
+    private void protocolError(String reason) {
+        LOG.warnf("tunnel %s user=%s: protocol error, closing: %s", id, userId, reason);
+        events.protocolError(this);
+        send(new Frame.GoAway(GoAwayReason.PROTOCOL_ERROR, reason));
+        close(1002, reason);
+    }
+
+    private void keepalive() {
+        long silentNanos = System.nanoTime() - lastHeardNanos;
+        if (silentNanos > 3 * pingIntervalMillis * 1_000_000L) {
+            LOG.infof("tunnel %s user=%s: silent for %d ms, closing", id, userId, silentNanos / 1_000_000);
+            close(4408, "keepalive timeout");
+            return;
+        }
+        send(new Frame.Ping(System.nanoTime()));
+    }
+
+    private void onDrained() {
+        for (TunnelStream stream : waitingForDrain) {
+            waitingForDrain.remove(stream);
+            stream.context().runOnContext(v -> stream.onSocketDrained());
+        }
+    }
+
+    private void onClosed() {
+        closed = true;
+        vertx.cancelTimer(keepaliveTimer);
+        events.closed(this, socket.closeStatusCode() == null ? 1006 : socket.closeStatusCode(), socket.closeReason());
+        String why = "the tunnel closed (" + (socket.closeReason() == null ? "connection lost" : socket.closeReason())
+                + ")";
+        for (TunnelStream stream : streams.values()) {
+            streams.remove(stream.id());
+            stream.context().runOnContext(v -> stream.onTunnelClosed(why));
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.localbridge.gateway.tunnel;
+
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import dev.localbridge.gateway.auth.BearerTokens;
+import dev.localbridge.gateway.auth.TokenVerifier;
+import dev.localbridge.gateway.auth.VerifiedToken;
+import dev.localbridge.gateway.config.GatewayConfig;
+import dev.localbridge.gateway.failure.ErrorCode;
+import dev.localbridge.gateway.failure.ErrorResponses;
+import dev.localbridge.gateway.failure.TunnelFailure;
+import dev.localbridge.gateway.metrics.TunnelMetrics;
+import dev.localbridge.protocol.FrameCodec;
+import dev.localbridge.protocol.TunnelProtocol;
+import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The agent endpoint ({@code TUNNEL_WEBSOCKET_PATH}, default {@code /ws/tunnel}).
+ *
+ * <p>It is a plain Vert.x upgrade on the Quarkus router rather than a websockets-next {@code @WebSocket}, for two
+ * reasons written down in docs/gateway.md: the path must be runtime configuration (websockets-next fixes it at build
+ * time), and the multiplexer needs the socket's write-queue backpressure and raw binary frames.
+ *
+ * <p>The token and the per-user limit are checked <em>before</em> the 101: a refused agent gets 401 or 429 with the JSON
+ * error envelope and never holds a socket.
+ */
+@ApplicationScoped
+public class TunnelEndpoint implements HttpServerOptionsCustomizer {
+
+    private static final Logger LOG = Logger.getLogger(TunnelEndpoint.class);
+
+    private final GatewayConfig config;
+    private final TokenVerifier verifier;
+    private final LocalTunnels tunnels;
+    private final TunnelMetrics metrics;
+    private final Vertx vertx;
+    private final FrameCodec codec = new FrameCodec();
+
+    TunnelEndpoint(GatewayConfig config, TokenVerifier verifier, LocalTunnels tunnels, TunnelMetrics metrics,
+            Vertx vertx) {
+        this.config = config;
+        this.verifier = verifier;
+        this.tunnels = tunnels;
+        this.metrics = metrics;
+        this.vertx = vertx;
+    }
+
+    @Override
+    public void customizeHttpServer(HttpServerOptions options) {
+        options.setWebSocketSubProtocols(List.of(TunnelProtocol.SUBPROTOCOL_V1, TunnelProtocol.BEARER_TOKEN_CARRIER));
+        options.setMaxWebSocketFrameSize(codec.limits().maxMessageBytes());
+        options.setMaxWebSocketMessageSize(codec.limits().maxMessageBytes());
+    }
+
+    void register(@Observes Router router) {
+        metrics.gauges(tunnels::count, () -> tunnels.all().stream().mapToInt(TunnelConnection::streamsInFlight).sum());
+        router.route(HttpMethod.GET, config.websocketPath()).order(-100).handler(this::upgrade);
+    }
+
+    private void upgrade(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        String requestId = UUID.randomUUID().toString();
+        if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+            reject(request, requestId, new TunnelFailure(ErrorCode.INVALID_REQUEST,
+                    "This endpoint takes a WebSocket upgrade from the LocalBridge agent"));
+            return;
+        }
+        request.pause();
+        verifier.verify(BearerTokens.fromUpgrade(request)).onComplete(verified -> {
+            if (verified.failed()) {
+                reject(request, requestId, asFailure(verified.cause()));
+                return;
+            }
+            admit(request, requestId, verified.result());
+        });
+    }
+
+    private void admit(HttpServerRequest request, String requestId, VerifiedToken token) {
+        LocalTunnels.Reservation reservation = tunnels.reserve(token.userId(), config.maxConnectionsPerUser());
+        if (reservation == null) {
+            reject(request, requestId, new TunnelFailure(ErrorCode.TOO_MANY_CONNECTIONS,
+                    "This user already has " + config.maxConnectionsPerUser() + " tunnel connections"));
+            return;
+        }
+        request.toWebSocket().onComplete(upgraded -> {
+            if (upgraded.failed()) {
+                tunnels.release(reservation);
+                LOG.debugf("upgrade %s failed: %s", requestId, upgraded.cause().getMessage());
+                return;
+            }
+            TunnelConnection tunnel = new TunnelConnection(UUID.randomUUID().toString(), token.userId(),
+                    upgraded.result(), codec, events, config.maxStreamsPerTunnel(), config.pingInterval());
+            tunnels.activate(reservation, tunnel);
+            tunnel.start(vertx);
+            metrics.tunnelOpened();
+            LOG.infof("tunnel %s opened: user=%s remote=%s", tunnel.id(), token.userId(),
+                    request.remoteAddress());
+        });
+    }
+
+    private final TunnelEvents events = new TunnelEvents() {
+        @Override
+        public void closed(TunnelConnection tunnel, int code, String reason) {
+            tunnels.remove(tunnel);
+            metrics.tunnelClosed(closeReason(code));
+            LOG.infof("tunnel %s closed: user=%s code=%d reason=%s", tunnel.id(), tunnel.userId(), code,
+                    reason == null ? "" : reason);
+        }
+
+        @Override
+        public void protocolError(TunnelConnection tunnel) {
+            metrics.protocolError();
+        }
+    };
+
+    private static String closeReason(int code) {
+        return switch (code) {
+            case 1000 -> "normal";
+            case 1001 -> "going_away";
+            case 1002 -> "protocol_error";
+            case 1006 -> "connection_lost";
+            case 4408 -> "keepalive_timeout";
+            default -> "code_" + code;
+        };
+    }
+
+    private void reject(HttpServerRequest request, String requestId, TunnelFailure failure) {
+        metrics.handshakeRejected(failure.code().status());
+        LOG.debugf("upgrade %s refused %d %s: %s", requestId, failure.code().status(), failure.code(),
+                BearerTokens.redact(request.uri()));
+        ErrorResponses.send(request.response(), failure, requestId);
+    }
+
+    static TunnelFailure asFailure(Throwable cause) {
+        return cause instanceof TunnelFailure f ? f
+                : new TunnelFailure(ErrorCode.AUTH_TOKEN_INVALID, "The bearer token could not be verified");
+    }
+}

@@ -1,0 +1,222 @@
+package dev.localbridge.gateway.testing;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A stand-in for the user's local Ollama (the one thing we do not own), on a free port. It serves Ollama's
+ * {@code /api/tags}, streaming {@code /api/chat} (NDJSON, one line per {@code delayMs}), streaming
+ * {@code /v1/chat/completions} (SSE), and routes for tests: {@code /echo/**} (any method), {@code /upload},
+ * {@code /download?bytes=N}, {@code /slow?delayMs=N}, {@code /fail}, {@code /hang}.
+ *
+ * <p>It records what a test needs to see from the far side: when each streamed line was written, and which requests
+ * were cut off by the caller before they finished ({@link #cancelled()}).
+ */
+public final class FakeOllama {
+
+    private final Vertx vertx = Vertx.vertx();
+    private HttpServer server;
+    private final AtomicInteger cancelled = new AtomicInteger();
+    private final AtomicInteger started = new AtomicInteger();
+    private final Map<String, Long> lastLineWrittenNanos = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<JsonObject> seen = new CopyOnWriteArrayList<>();
+
+    public FakeOllama start() {
+        server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
+                .toCompletionStage().toCompletableFuture().join();
+        return this;
+    }
+
+    public void stop() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    /** Requests whose connection closed before the fake finished its response. */
+    public int cancelled() {
+        return cancelled.get();
+    }
+
+    /** Requests received so far. */
+    public int started() {
+        return started.get();
+    }
+
+    /** When the last line of the streamed response tagged {@code tag} (the {@code tag} query parameter) was written. */
+    public Long lastLineWrittenNanos(String tag) {
+        return lastLineWrittenNanos.get(tag);
+    }
+
+    /** Method, path and headers of every request received, in order. */
+    public CopyOnWriteArrayList<JsonObject> seen() {
+        return seen;
+    }
+
+    private void handle(HttpServerRequest request) {
+        started.incrementAndGet();
+        JsonObject headers = new JsonObject();
+        request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
+        seen.add(new JsonObject().put("method", request.method().name()).put("uri", request.uri())
+                .put("headers", headers));
+        String path = request.path();
+        if (path.equals("/api/tags")) {
+            json(request.response(), new JsonObject().put("models",
+                    new JsonArray().add(new JsonObject().put("name", "llama3:8b").put("size", 4_661_224_676L))));
+        } else if (path.equals("/api/chat")) {
+            stream(request, "application/x-ndjson", i -> new JsonObject().put("model", "llama3:8b")
+                    .put("message", new JsonObject().put("role", "assistant").put("content", "token" + i))
+                    .put("done", false).encode() + "\n", new JsonObject().put("done", true).encode() + "\n");
+        } else if (path.equals("/v1/chat/completions")) {
+            stream(request, "text/event-stream", i -> "data: " + new JsonObject().put("choices", new JsonArray()
+                    .add(new JsonObject().put("delta", new JsonObject().put("content", "token" + i)))).encode()
+                    + "\n\n", "data: [DONE]\n\n");
+        } else if (path.startsWith("/echo")) {
+            echo(request, headers);
+        } else if (path.equals("/upload")) {
+            upload(request);
+        } else if (path.equals("/download")) {
+            download(request, Long.parseLong(request.getParam("bytes", "1048576")));
+        } else if (path.equals("/slow")) {
+            long delay = Long.parseLong(request.getParam("delayMs", "5000"));
+            watchForCancel(request);
+            vertx.setTimer(delay, t -> {
+                if (!request.response().closed()) {
+                    json(request.response(), new JsonObject().put("slow", true));
+                }
+            });
+        } else if (path.equals("/fail")) {
+            request.response().setStatusCode(500).putHeader("Content-Type", "application/json")
+                    .end("{\"error\":\"model not loaded\"}");
+        } else if (path.equals("/hang")) {
+            watchForCancel(request);
+        } else {
+            request.response().setStatusCode(404).end("not found: " + path);
+        }
+    }
+
+    private void stream(HttpServerRequest request, String contentType, java.util.function.IntFunction<String> line,
+            String last) {
+        int lines = Integer.parseInt(request.getParam("lines", "5"));
+        long delay = Long.parseLong(request.getParam("delayMs", "100"));
+        String tag = request.getParam("tag", "default");
+        HttpServerResponse response = request.response();
+        response.setChunked(true).putHeader("Content-Type", contentType);
+        watchForCancel(request);
+        request.body().onSuccess(body -> writeLines(response, line, last, lines, delay, tag, 0));
+    }
+
+    private void writeLines(HttpServerResponse response, java.util.function.IntFunction<String> line, String last,
+            int lines, long delay, String tag, int i) {
+        if (response.closed()) {
+            return;
+        }
+        if (i == lines) {
+            lastLineWrittenNanos.put(tag, System.nanoTime());
+            response.end(last);
+            return;
+        }
+        response.write(line.apply(i));
+        vertx.setTimer(delay, t -> writeLines(response, line, last, lines, delay, tag, i + 1));
+    }
+
+    private void watchForCancel(HttpServerRequest request) {
+        request.connection().closeHandler(v -> {
+            if (!request.response().ended()) {
+                cancelled.incrementAndGet();
+            }
+        });
+    }
+
+    private void echo(HttpServerRequest request, JsonObject headers) {
+        MessageDigest sha = sha256();
+        AtomicLong bytes = new AtomicLong();
+        request.handler(b -> {
+            sha.update(b.getBytes());
+            bytes.addAndGet(b.length());
+        });
+        request.endHandler(v -> json(request.response().putHeader("X-Echo", "yes"), new JsonObject()
+                .put("method", request.method().name())
+                .put("path", request.path())
+                .put("query", request.query())
+                .put("headers", headers)
+                .put("bytes", bytes.get())
+                .put("sha256", HexFormat.of().formatHex(sha.digest()))));
+    }
+
+    private void upload(HttpServerRequest request) {
+        MessageDigest sha = sha256();
+        AtomicLong bytes = new AtomicLong();
+        request.handler(b -> {
+            sha.update(b.getBytes());
+            bytes.addAndGet(b.length());
+        });
+        request.endHandler(v -> json(request.response(),
+                new JsonObject().put("bytes", bytes.get()).put("sha256", HexFormat.of().formatHex(sha.digest()))));
+    }
+
+    private void download(HttpServerRequest request, long total) {
+        HttpServerResponse response = request.response();
+        response.putHeader("Content-Type", "application/octet-stream").putHeader("Content-Length",
+                Long.toString(total));
+        watchForCancel(request);
+        writeBlocks(response, total, 0);
+    }
+
+    private void writeBlocks(HttpServerResponse response, long total, long sent) {
+        while (sent < total && !response.writeQueueFull()) {
+            int n = (int) Math.min(64 * 1024, total - sent);
+            response.write(Buffer.buffer(pattern(sent, n)));
+            sent += n;
+        }
+        if (sent == total) {
+            response.end();
+            return;
+        }
+        long at = sent;
+        response.drainHandler(v -> writeBlocks(response, total, at));
+    }
+
+    /** The deterministic content of {@code /download}: byte i is {@code (i * 31 + 7) & 0xFF}. */
+    public static byte[] pattern(long offset, int n) {
+        byte[] out = new byte[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (byte) (((offset + i) * 31 + 7) & 0xFF);
+        }
+        return out;
+    }
+
+    private static void json(HttpServerResponse response, JsonObject body) {
+        response.putHeader("Content-Type", "application/json").end(body.encode());
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}

@@ -1,0 +1,55 @@
+package dev.localbridge.gateway.tunnel;
+
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.localbridge.protocol.TunnelProtocol;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+
+/** A bare WebSocket client for handshake and misbehaviour tests, where the real agent would be too polite. */
+final class RawTunnels implements AutoCloseable {
+
+    private final Vertx vertx = Vertx.vertx();
+    private final WebSocketClient client = vertx.createWebSocketClient();
+    private final URI base;
+
+    RawTunnels(URI base) {
+        this.base = base;
+    }
+
+    /** Options for {@code /ws/tunnel} with the v1 subprotocol and nothing else. */
+    WebSocketConnectOptions options(String pathAndQuery) {
+        return new WebSocketConnectOptions().setHost(base.getHost()).setPort(base.getPort()).setURI(pathAndQuery)
+                .setSubProtocols(List.of(TunnelProtocol.SUBPROTOCOL_V1));
+    }
+
+    /** Connects, or completes exceptionally with {@link UpgradeRejectedException} carrying the HTTP status. */
+    CompletableFuture<WebSocket> connect(WebSocketConnectOptions options) {
+        return client.connect(options).toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS);
+    }
+
+    /** The HTTP status that refused the upgrade, or 101 when it was accepted. */
+    int upgradeStatus(WebSocketConnectOptions options) {
+        try {
+            WebSocket ws = connect(options).join();
+            ws.close();
+            return 101;
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof UpgradeRejectedException rejected) {
+                return rejected.getStatus();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+}
