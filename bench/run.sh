@@ -449,7 +449,7 @@ report() {
   {
     echo "# LocalBridge benchmark — $TS"
     echo
-    echo "- machine: $(nproc) cores, $(uname -sr); $("$JAVA" -version 2>&1 | head -1)"
+    echo "- machine: $(nproc) cores, $(uname -sr); $("$JAVA" -version 2>&1 | head -1); load average at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine distorts every figure)"
     echo "- commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$( [[ -n $(git -C "$ROOT" status --porcelain 2>/dev/null) ]] && echo ' (dirty tree)')"
     echo "- tools: $(nginx -v 2>&1 | sed 's/.*: //'), $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}'), $(ssh -V 2>&1 | cut -d, -f1)"
     echo "- settings: latency $RATE req/s × ${LAT_SECS}s on 1 connection (+${LAT_WARMUP}s warm-up); wrk ${WRK_THREADS} threads × ${WRK_CONNS} connections × ${WRK_SECS}s (+${WRK_WARMUP}s warm-up); 100 MiB download best of $DL_TRIES; $CONNECT_N tunnel opens (+5 warm-up)$( ((QUICK)) && echo '; **--quick run: indicative only**')"
@@ -483,6 +483,7 @@ report() {
 # ---------------------------------------------------------------------------------------------------------------
 main() {
   mkdir -p "$OUT" "$RUN"
+  LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
   ensure_tools
   build_tool
   start_nginx
