@@ -55,7 +55,8 @@ public class TokenVerifier {
             }
             return Future.succeededFuture(known);
         }
-        return vertx.executeBlocking(() -> verifyNow(token), false);
+        return vertx.executeBlocking(() -> verifyNow(token), false).recover(e -> Future.failedFuture(
+                e instanceof TunnelFailure ? e : unverifiable(e)));
     }
 
     private VerifiedToken verifyNow(String token) {
@@ -98,6 +99,11 @@ public class TokenVerifier {
             }
         }
         return false;
+    }
+
+    private static TunnelFailure unverifiable(Throwable e) {
+        LOG.warnf(e, "token could not be verified (configuration or key source problem): %s", e.toString());
+        return new TunnelFailure(ErrorCode.AUTH_TOKEN_INVALID, "The bearer token could not be verified");
     }
 
     private static TunnelFailure expired() {
