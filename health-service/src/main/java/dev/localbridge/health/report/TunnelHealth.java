@@ -1,0 +1,38 @@
+package dev.localbridge.health.report;
+
+import java.util.List;
+
+/**
+ * Body of {@code GET /api/tunnel/health}, the shape of ARCHITECTURE.md plus what this round can see.
+ *
+ * @param status         {@code healthy}, {@code degraded} or {@code unhealthy}
+ * @param checks         the four documented checks
+ * @param sessionService whether session-service is configured and answered
+ * @param nodes          live gateway replicas (empty when unknown)
+ * @param connections    live tunnel connections cluster-wide ({@code null} when unknown)
+ * @param timestamp      ISO-8601 time of this report
+ */
+public record TunnelHealth(String status, Checks checks, SessionServiceStatus sessionService, List<Node> nodes,
+        Long connections, String timestamp) {
+
+    /**
+     * The documented checks. Request rates come from the gateways' metrics in a later round; until then they are
+     * reported as OK.
+     */
+    public record Checks(boolean hasConnections, boolean successRateOk, boolean timeoutRateOk,
+            boolean averageResponseTimeOk) {
+    }
+
+    /**
+     * @param configured whether {@code TUNNEL_SESSION_URL} is set
+     * @param url        its value
+     * @param reachable  whether it answered within the probe timeout
+     * @param message    why the status is what it is, for operators
+     */
+    public record SessionServiceStatus(boolean configured, String url, Boolean reachable, String message) {
+    }
+
+    /** A live gateway replica. */
+    public record Node(String nodeId, String relayAddress) {
+    }
+}

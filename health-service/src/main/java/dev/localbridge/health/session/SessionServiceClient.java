@@ -1,0 +1,89 @@
+package dev.localbridge.health.session;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.localbridge.health.HealthConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads the cluster state from session-service ({@code GET /api/nodes}, {@code GET /api/stats}). Blocking with a
+ * bounded timeout per call; call it from a virtual thread.
+ */
+@ApplicationScoped
+public class SessionServiceClient {
+
+    /** A live gateway replica as session-service lists it. */
+    public record Node(String nodeId, String relayAddress) {
+    }
+
+    /** Cluster figures of session-service. */
+    public record Stats(String store, int liveNodes, long liveLeases) {
+    }
+
+    /** What session-service answered, or why it could not be asked. */
+    public record Snapshot(List<Node> nodes, Stats stats) {
+    }
+
+    /** session-service did not answer in time or answered with an error. */
+    public static final class Unreachable extends Exception {
+        Unreachable(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final Optional<URI> base;
+    private final Optional<String> secret;
+    private final Duration timeout;
+    private final HttpClient http;
+    private final ObjectMapper json;
+
+    SessionServiceClient(HealthConfig config, ObjectMapper json) {
+        this.base = config.sessionUrl().filter(s -> !s.isBlank())
+                .map(s -> URI.create(s.endsWith("/") ? s : s + "/"));
+        this.secret = config.clusterSecret().filter(s -> !s.isBlank());
+        this.timeout = Duration.ofMillis(config.probe().timeout());
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.json = json.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    /** The configured base URL, if any. */
+    public Optional<URI> baseUrl() {
+        return base;
+    }
+
+    /** Lists nodes and figures; requires {@link #baseUrl()} to be present. */
+    public Snapshot snapshot() throws Unreachable {
+        URI url = base.orElseThrow();
+        Node[] nodes = get(url.resolve("api/nodes"), Node[].class);
+        Stats stats = get(url.resolve("api/stats"), Stats.class);
+        return new Snapshot(Arrays.asList(nodes), stats);
+    }
+
+    private <T> T get(URI uri, Class<T> type) throws Unreachable {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET()
+                .header("Accept", "application/json");
+        secret.ifPresent(s -> request.header("Authorization", "Bearer " + s));
+        try {
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                throw new Unreachable("GET " + uri.getPath() + " answered " + response.statusCode());
+            }
+            return json.readValue(response.body(), type);
+        } catch (IOException e) {
+            throw new Unreachable("GET " + uri.getPath() + " failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unreachable("interrupted");
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package dev.localbridge.session.api;
+
+/** The JSON error body of ARCHITECTURE.md: {@code {"error":{"code","message","requestId","timestamp"}}}. */
+public record ErrorEnvelope(Error error) {
+
+    /** One error. */
+    public record Error(String code, String message, String requestId, String timestamp) {
+    }
+}

@@ -1,0 +1,17 @@
+package dev.localbridge.session.leases;
+
+import dev.localbridge.session.SessionConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Produces;
+
+/** Picks the lease store for {@code TUNNEL_SESSION_STORE} at startup. */
+@ApplicationScoped
+class LeaseStoreProducer {
+
+    @Produces
+    @ApplicationScoped
+    LeaseStore leaseStore(SessionConfig config, Instance<RedisLeaseStore> redis, Instance<MemoryLeaseStore> memory) {
+        return config.sessionStore() == SessionConfig.StoreKind.redis ? redis.get() : memory.get();
+    }
+}
