@@ -25,19 +25,28 @@ public final class HopByHop {
      * {@code alsoDrop}.
      */
     public static List<Header> strip(Iterable<Map.Entry<String, String>> headers, Set<String> alsoDrop) {
-        Set<String> named = new HashSet<>();
+        List<Header> all = new ArrayList<>();
         for (Map.Entry<String, String> h : headers) {
-            if (h.getKey().equalsIgnoreCase("connection")) {
-                for (String token : h.getValue().split(",")) {
+            all.add(new Header(h.getKey(), h.getValue()));
+        }
+        return stripHeaders(all, alsoDrop);
+    }
+
+    /** {@link #strip} for headers that came through the tunnel. */
+    public static List<Header> stripHeaders(List<Header> headers, Set<String> alsoDrop) {
+        Set<String> named = new HashSet<>();
+        for (Header h : headers) {
+            if (h.name().equalsIgnoreCase("connection")) {
+                for (String token : h.value().split(",")) {
                     named.add(token.trim().toLowerCase(Locale.ROOT));
                 }
             }
         }
-        List<Header> kept = new ArrayList<>();
-        for (Map.Entry<String, String> h : headers) {
-            String lower = h.getKey().toLowerCase(Locale.ROOT);
+        List<Header> kept = new ArrayList<>(headers.size());
+        for (Header h : headers) {
+            String lower = h.name().toLowerCase(Locale.ROOT);
             if (!ALWAYS.contains(lower) && !named.contains(lower) && !alsoDrop.contains(lower)) {
-                kept.add(new Header(h.getKey(), h.getValue()));
+                kept.add(h);
             }
         }
         return kept;
