@@ -3,6 +3,7 @@ package dev.localbridge.session;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -16,11 +17,13 @@ public class RedisTestProfile implements QuarkusTestProfile {
     static final long NODE_TTL_MS = 4000;
     static final long LEASE_TTL_MS = 2000;
 
+    private final String prefix = "lbtest:" + UUID.randomUUID() + ":";
+
     @Override
     public Map<String, String> getConfigOverrides() {
         Map<String, String> config = new HashMap<>();
         config.put("tunnel.session-store", "redis");
-        config.put("tunnel.redis.key-prefix", "lbtest:" + UUID.randomUUID() + ":");
+        config.put("tunnel.redis.key-prefix", prefix);
         config.put("tunnel.cluster-secret", SECRET);
         config.put("tunnel.max-connections-per-user", Integer.toString(MAX_CONNECTIONS));
         config.put("tunnel.rate-limit.max-requests", Integer.toString(RATE_LIMIT));
@@ -29,5 +32,10 @@ public class RedisTestProfile implements QuarkusTestProfile {
         config.put("tunnel.sweep.interval", "200");
         config.put("tunnel.events.ping-interval", "1000");
         return config;
+    }
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(RedisKeyCleanup.class, Map.of("prefix", prefix)));
     }
 }
