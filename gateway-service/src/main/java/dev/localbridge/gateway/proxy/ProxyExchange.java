@@ -118,19 +118,16 @@ final class ProxyExchange implements StreamListener {
                     "No desktop client is connected for this user"));
             return;
         }
-        stream = tunnel.open(context, this);
+        boolean hasBody = declared > 0 || (declared < 0 && request.headers().contains(HttpHeaders.TRANSFER_ENCODING));
+        try {
+            stream = tunnel.open(context, this, request.method().name(), target, forwardedHeaders(), !hasBody);
+        } catch (IllegalArgumentException e) {
+            fail(new TunnelFailure(ErrorCode.INVALID_REQUEST, "The request cannot be tunnelled: " + e.getMessage()));
+            return;
+        }
         if (stream == null) {
             fail(new TunnelFailure(ErrorCode.TUNNEL_BUSY, "The tunnel has too many requests in flight",
                     Map.of("Retry-After", "1")));
-            return;
-        }
-        boolean hasBody = declared > 0 || (declared < 0 && request.headers().contains(HttpHeaders.TRANSFER_ENCODING));
-        try {
-            stream.sendHead(request.method().name(), target, forwardedHeaders(), !hasBody);
-        } catch (IllegalArgumentException e) {
-            stream.close();
-            stream = null;
-            fail(new TunnelFailure(ErrorCode.INVALID_REQUEST, "The request cannot be tunnelled: " + e.getMessage()));
             return;
         }
         timer = proxy.vertx().setTimer(proxy.timeouts().forTarget(target), t -> onTimeout());

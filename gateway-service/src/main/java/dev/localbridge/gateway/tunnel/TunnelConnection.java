@@ -1,6 +1,7 @@
 package dev.localbridge.gateway.tunnel;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +13,7 @@ import org.jboss.logging.Logger;
 import dev.localbridge.protocol.Frame;
 import dev.localbridge.protocol.FrameCodec;
 import dev.localbridge.protocol.GoAwayReason;
+import dev.localbridge.protocol.Header;
 import dev.localbridge.protocol.ProtocolException;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -39,6 +41,7 @@ public final class TunnelConnection {
     private final Map<Integer, TunnelStream> streams = new ConcurrentHashMap<>();
     private final Set<TunnelStream> waitingForDrain = ConcurrentHashMap.newKeySet();
     private final AtomicInteger lastStreamId = new AtomicInteger();
+    private final Object openLock = new Object();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong bytesToAgent = new AtomicLong();
     private final AtomicLong bytesFromAgent = new AtomicLong();
@@ -101,17 +104,27 @@ public final class TunnelConnection {
     }
 
     /**
-     * Opens a stream for a request handled on {@code context}; {@code null} when the tunnel already carries its maximum
-     * of streams or is closing.
+     * Opens a stream for a request handled on {@code context} and sends its head; {@code null} when the tunnel already
+     * carries its maximum of streams or is closing. Ids are taken and heads written under one lock, so that the agent
+     * sees stream ids strictly increasing even when requests on several event loops open streams at once.
+     *
+     * @throws IllegalArgumentException when the head cannot be carried by the protocol (the stream is not opened)
      */
-    public TunnelStream open(Context context, StreamListener listener) {
-        if (!acceptsStreams() || streams.size() >= maxStreams) {
-            return null;
+    public TunnelStream open(Context context, StreamListener listener, String method, String target,
+            List<Header> headers, boolean endOfStream) {
+        synchronized (openLock) {
+            if (!acceptsStreams() || streams.size() >= maxStreams) {
+                return null;
+            }
+            int id = lastStreamId.get() + 1;
+            byte[] head = codec.encode(new Frame.RequestHead(id, method, target, headers, endOfStream));
+            lastStreamId.set(id);
+            TunnelStream stream = new TunnelStream(id, this, context, listener);
+            streams.put(id, stream);
+            requests.incrementAndGet();
+            socket.writeBinaryMessage(Buffer.buffer(head));
+            return stream;
         }
-        TunnelStream stream = new TunnelStream(lastStreamId.incrementAndGet(), this, context, listener);
-        streams.put(stream.id(), stream);
-        requests.incrementAndGet();
-        return stream;
     }
 
     void start(Vertx vertx) {

@@ -1,10 +1,8 @@
 package dev.localbridge.gateway.tunnel;
 
 import java.util.ArrayDeque;
-import java.util.List;
 
 import dev.localbridge.protocol.Frame;
-import dev.localbridge.protocol.Header;
 import dev.localbridge.protocol.ResetReason;
 import dev.localbridge.protocol.TunnelProtocol;
 import io.vertx.core.Context;
@@ -53,11 +51,6 @@ public final class TunnelStream {
 
     Context context() {
         return context;
-    }
-
-    /** Opens the stream at the agent. */
-    public void sendHead(String method, String target, List<Header> headers, boolean endOfStream) {
-        tunnel.send(new Frame.RequestHead(id, method, target, headers, endOfStream));
     }
 
     /**

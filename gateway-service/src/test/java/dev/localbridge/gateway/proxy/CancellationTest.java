@@ -53,6 +53,7 @@ class CancellationTest {
     void callerHangingUpMidStreamAbortsTheLocalRequest() throws Exception {
         int cancelledBefore = fake.cancelled();
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /api/tunnel/" + USER + "/api/chat?lines=1000&delayMs=50&tag=cancel HTTP/1.1\r\n"
                     + "Host: localhost\r\nAuthorization: Bearer " + Tokens.forUser(USER) + "\r\n"
@@ -77,6 +78,7 @@ class CancellationTest {
         int cancelledBefore = fake.cancelled();
         int startedBefore = fake.started();
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
             socket.getOutputStream().write(("GET /api/tunnel/" + USER + "/hang HTTP/1.1\r\nHost: localhost\r\n"
                     + "Authorization: Bearer " + Tokens.forUser(USER) + "\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));

@@ -46,12 +46,13 @@ class ProxyRoundTripTest {
 
     FakeOllama fake;
     Agents agents;
+    dev.localbridge.agent.TunnelAgent agent;
     String token;
 
     @BeforeAll
     void connectAgent() {
         agents = new Agents(base);
-        agents.connect(USER, fake.url());
+        agent = agents.connect(USER, fake.url());
         token = Tokens.forUser(USER);
     }
 
@@ -87,6 +88,23 @@ class ProxyRoundTripTest {
         assertThat(body.getString("path")).isEqualTo("/echo/a/b%20c");
         assertThat(body.getString("query")).isEqualTo("x=1&y=two&x=3");
         assertThat(body.getLong("bytes")).isEqualTo(withBody ? ("payload-" + method).length() : 0);
+    }
+
+    @Test
+    void carriesManyConcurrentRequestsOnOneTunnelWithoutDroppingIt() {
+        long connectsBefore = agent.connectCount();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 90; i++) {
+            calls.add(client.sendAsync(HttpRequest.newBuilder(base.resolve("/api/tunnel/" + PATH_USER + "/echo/" + i))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        for (int i = 0; i < calls.size(); i++) {
+            HttpResponse<String> response = calls.get(i).join();
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(JsonPath.from(response.body()).getString("path")).isEqualTo("/echo/" + i);
+        }
+        assertThat(agent.connectCount()).as("the tunnel never dropped").isEqualTo(connectsBefore);
     }
 
     @Test
@@ -132,6 +150,30 @@ class ProxyRoundTripTest {
         assertThat(result.getLong("bytes")).isEqualTo(body.length);
         assertThat(result.getString("sha256"))
                 .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)));
+    }
+
+    @Test
+    void streamsTheRequestBodyBeforeTheCallerHasFinishedSendingIt() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(10_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/tunnel/" + PATH_USER + "/upload?tag=streamed HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Authorization: Bearer " + token + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                    + "5\r\nfirst\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> fake.firstUploadByteNanos("streamed") != null);
+            out.write("6\r\nsecond\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
+            String line;
+            do {
+                line = in.readLine();
+            } while (line != null && !line.contains("bytes"));
+            assertThat(line).contains("\"bytes\":11");
+        }
     }
 
     @Test

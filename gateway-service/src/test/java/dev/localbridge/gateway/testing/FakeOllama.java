@@ -34,6 +34,7 @@ public final class FakeOllama {
     private final AtomicInteger cancelled = new AtomicInteger();
     private final AtomicInteger started = new AtomicInteger();
     private final Map<String, Long> lastLineWrittenNanos = new ConcurrentHashMap<>();
+    private final Map<String, Long> firstUploadByteNanos = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<JsonObject> seen = new CopyOnWriteArrayList<>();
 
     public FakeOllama start() {
@@ -67,6 +68,11 @@ public final class FakeOllama {
     /** When the last line of the streamed response tagged {@code tag} (the {@code tag} query parameter) was written. */
     public Long lastLineWrittenNanos(String tag) {
         return lastLineWrittenNanos.get(tag);
+    }
+
+    /** When the first body byte of the upload tagged {@code tag} arrived, or {@code null} before. */
+    public Long firstUploadByteNanos(String tag) {
+        return firstUploadByteNanos.get(tag);
     }
 
     /** Method, path and headers of every request received, in order. */
@@ -168,7 +174,9 @@ public final class FakeOllama {
     private void upload(HttpServerRequest request) {
         MessageDigest sha = sha256();
         AtomicLong bytes = new AtomicLong();
+        String tag = request.getParam("tag", "default");
         request.handler(b -> {
+            firstUploadByteNanos.putIfAbsent(tag, System.nanoTime());
             sha.update(b.getBytes());
             bytes.addAndGet(b.length());
         });
