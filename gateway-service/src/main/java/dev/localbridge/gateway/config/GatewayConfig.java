@@ -56,6 +56,34 @@ public interface GatewayConfig {
     /** Alert levels of {@code /api/tunnel/health}. */
     Health health();
 
+    /**
+     * Base URL of session-service ({@code TUNNEL_SESSION_URL}). Unset: the gateway runs standalone and routes only the
+     * tunnels it holds itself.
+     */
+    Optional<String> sessionUrl();
+
+    /** Credential for relay calls between replicas and for session-service ({@code TUNNEL_CLUSTER_SECRET}). */
+    Optional<String> clusterSecret();
+
+    /** Port of the relay listener that other replicas call; never exposed by the ingress ({@code TUNNEL_RELAY_PORT}). */
+    @WithDefault("8082")
+    int relayPort();
+
+    /** Host other replicas use to reach this one's relay port ({@code TUNNEL_RELAY_ADVERTISE_HOST}); default: own IP. */
+    Optional<String> relayAdvertiseHost();
+
+    /** How often the node heartbeats and renews all its leases in one call, ms ({@code TUNNEL_LEASE_RENEW_INTERVAL}). */
+    @WithDefault("5000")
+    long leaseRenewInterval();
+
+    /** Timeout of one call to session-service, ms ({@code TUNNEL_SESSION_TIMEOUT}). */
+    @WithDefault("2000")
+    long sessionTimeout();
+
+    /** How long a looked-up remote route is trusted without a change event, ms ({@code TUNNEL_ROUTE_CACHE_TTL}). */
+    @WithDefault("30000")
+    long routeCacheTtl();
+
     /** The deployment guide's alert levels; a replica outside them reports {@code degraded}. */
     interface Health {
         /** Lowest acceptable share of requests the tunnel served ({@code TUNNEL_HEALTH_MIN_SUCCESS_RATE}). */

@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class LocalTunnels {
 
     private final ConcurrentHashMap<String, UserTunnels> byUser = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, TunnelConnection> byId = new ConcurrentHashMap<>();
 
     /** A slot taken for a user's connection that is being upgraded. */
     public record Reservation(String userId) {
@@ -42,6 +43,7 @@ public class LocalTunnels {
 
     /** Turns a reservation into a live connection. */
     void activate(Reservation reservation, TunnelConnection tunnel) {
+        byId.put(tunnel.id(), tunnel);
         byUser.compute(reservation.userId(), (k, current) -> {
             List<TunnelConnection> active = new ArrayList<>(current.active());
             active.add(tunnel);
@@ -56,6 +58,7 @@ public class LocalTunnels {
 
     /** Forgets a closed connection. */
     void remove(TunnelConnection tunnel) {
+        byId.remove(tunnel.id(), tunnel);
         byUser.computeIfPresent(tunnel.userId(), (k, current) -> {
             List<TunnelConnection> active = new ArrayList<>(current.active());
             active.remove(tunnel);
@@ -85,6 +88,11 @@ public class LocalTunnels {
         return best;
     }
 
+    /** The live connection with this id, or {@code null}. */
+    public TunnelConnection byId(String connectionId) {
+        return byId.get(connectionId);
+    }
+
     /** The user's live connections on this replica. */
     public List<TunnelConnection> connections(String userId) {
         UserTunnels tunnels = byUser.get(userId);
@@ -93,17 +101,11 @@ public class LocalTunnels {
 
     /** Every live connection on this replica. */
     public Collection<TunnelConnection> all() {
-        List<TunnelConnection> all = new ArrayList<>();
-        byUser.values().forEach(t -> all.addAll(t.active()));
-        return all;
+        return byId.values();
     }
 
     /** Number of live connections on this replica. */
     public int count() {
-        int n = 0;
-        for (UserTunnels t : byUser.values()) {
-            n += t.active().size();
-        }
-        return n;
+        return byId.size();
     }
 }

@@ -50,6 +50,7 @@ public final class TunnelConnection {
     private volatile long rttNanos = -1;
     private volatile boolean closed;
     private volatile boolean agentGoingAway;
+    private volatile long epoch;
     private Vertx vertx;
     private long keepaliveTimer = -1;
 
@@ -90,6 +91,16 @@ public final class TunnelConnection {
 
     public long bytesFromAgent() {
         return bytesFromAgent.get();
+    }
+
+    /** The fencing epoch of this connection's lease (0 while standalone or not yet registered). */
+    public long epoch() {
+        return epoch;
+    }
+
+    /** Records the epoch the lease was (re)acquired with. */
+    public void epoch(long epoch) {
+        this.epoch = epoch;
     }
 
     /** The last measured round trip of a ping, in milliseconds, or -1 before the first pong. */
