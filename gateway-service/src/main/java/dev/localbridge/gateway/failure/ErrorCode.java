@@ -11,6 +11,8 @@ public enum ErrorCode {
     PAYLOAD_TOO_LARGE(413),
     RATE_LIMIT_EXCEEDED(429),
     TOO_MANY_CONNECTIONS(429),
+    /** Relay only: this replica does not hold the connection (or not at that epoch); the caller re-routes. */
+    MISDIRECTED(421),
     UPSTREAM_UNAVAILABLE(502),
     TUNNEL_CLOSED(502),
     DESKTOP_CLIENT_DISCONNECTED(503),

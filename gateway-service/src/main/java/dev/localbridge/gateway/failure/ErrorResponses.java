@@ -12,6 +12,9 @@ import io.vertx.core.json.JsonObject;
  */
 public final class ErrorResponses {
 
+    /** Names the error code of an envelope, so that a relaying replica can count the outcome without parsing JSON. */
+    public static final String ERROR_HEADER = "X-LocalBridge-Error";
+
     private ErrorResponses() {
     }
 
@@ -39,7 +42,8 @@ public final class ErrorResponses {
         response.headers()
                 .set(HttpHeaders.CONTENT_TYPE, "application/json")
                 .set(HttpHeaders.CACHE_CONTROL, "no-store")
-                .set("X-Request-Id", requestId);
+                .set("X-Request-Id", requestId)
+                .set(ERROR_HEADER, failure.code().name());
         standardHeaders(failure.code()).forEach(response.headers()::set);
         failure.headers().forEach(response.headers()::set);
         response.end(body(failure.code(), failure.getMessage(), requestId));

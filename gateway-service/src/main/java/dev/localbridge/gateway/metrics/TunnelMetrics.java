@@ -73,6 +73,21 @@ public class TunnelMetrics {
         bytesFromAgent.increment(n);
     }
 
+    /** A request was sent to another replica's relay port. */
+    public void relayHop() {
+        registry.counter("localbridge.relay.hops").increment();
+    }
+
+    /** A relay call named a connection (or epoch) that is not held where it was sent. */
+    public void misdirected() {
+        registry.counter("localbridge.relay.misdirected").increment();
+    }
+
+    /** This replica carried a request relayed by another one. */
+    public void relayServed(Outcome outcome) {
+        registry.counter("localbridge.relay.served", "outcome", outcome.label()).increment();
+    }
+
     /** One proxied request finished; {@code ttfbNanos} is negative when no response head arrived. */
     public void requestCompleted(Outcome outcome, long durationNanos, long ttfbNanos) {
         outcomes.computeIfAbsent(outcome.label(),

@@ -2,21 +2,14 @@ package dev.localbridge.gateway.proxy;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import dev.localbridge.gateway.auth.TokenVerifier;
-import dev.localbridge.gateway.config.GatewayConfig;
 import dev.localbridge.gateway.failure.ErrorCode;
 import dev.localbridge.gateway.failure.ErrorResponses;
 import dev.localbridge.gateway.failure.TunnelFailure;
-import dev.localbridge.gateway.metrics.TunnelMetrics;
-import dev.localbridge.gateway.ratelimit.RateLimiter;
-import dev.localbridge.gateway.tunnel.LocalTunnels;
-import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -33,11 +26,8 @@ class ProxyRoute {
 
     private final ProxyContext proxy;
 
-    ProxyRoute(GatewayConfig config, TokenVerifier verifier, LocalTunnels tunnels, RateLimiter rateLimiter,
-            TunnelMetrics metrics, Vertx vertx) {
-        RouteTimeouts timeouts = new RouteTimeouts(config.requestTimeout(),
-                config.requestTimeoutRoutes().orElse(List.of()));
-        this.proxy = new ProxyContext(config, verifier, tunnels, rateLimiter, metrics, vertx, timeouts);
+    ProxyRoute(ProxyContexts contexts) {
+        this.proxy = contexts.context();
     }
 
     void register(@Observes Router router) {

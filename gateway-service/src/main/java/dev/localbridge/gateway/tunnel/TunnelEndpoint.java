@@ -16,6 +16,7 @@ import dev.localbridge.gateway.failure.ErrorCode;
 import dev.localbridge.gateway.failure.ErrorResponses;
 import dev.localbridge.gateway.failure.TunnelFailure;
 import dev.localbridge.gateway.metrics.TunnelMetrics;
+import dev.localbridge.gateway.ownership.Ownership;
 import dev.localbridge.protocol.FrameCodec;
 import dev.localbridge.protocol.TunnelProtocol;
 import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
@@ -46,10 +47,12 @@ public class TunnelEndpoint implements HttpServerOptionsCustomizer {
     private final LocalTunnels tunnels;
     private final TunnelMetrics metrics;
     private final Vertx vertx;
+    private final Ownership ownership;
     private final FrameCodec codec = new FrameCodec();
 
     TunnelEndpoint(GatewayConfig config, TokenVerifier verifier, LocalTunnels tunnels, TunnelMetrics metrics,
-            Vertx vertx) {
+            Vertx vertx, Ownership ownership) {
+        this.ownership = ownership;
         this.config = config;
         this.verifier = verifier;
         this.tunnels = tunnels;
@@ -94,14 +97,29 @@ public class TunnelEndpoint implements HttpServerOptionsCustomizer {
                     "This user already has " + config.maxConnectionsPerUser() + " tunnel connections"));
             return;
         }
+        String connectionId = UUID.randomUUID().toString();
+        ownership.acquire(token.userId(), connectionId).onComplete(leased -> {
+            if (leased.failed()) {
+                tunnels.release(reservation);
+                reject(request, requestId, asFailure(leased.cause()));
+                return;
+            }
+            upgrade(request, requestId, token, reservation, connectionId, leased.result());
+        });
+    }
+
+    private void upgrade(HttpServerRequest request, String requestId, VerifiedToken token,
+            LocalTunnels.Reservation reservation, String connectionId, long epoch) {
         request.toWebSocket().onComplete(upgraded -> {
             if (upgraded.failed()) {
                 tunnels.release(reservation);
+                ownership.release(token.userId(), connectionId);
                 LOG.debugf("upgrade %s failed: %s", requestId, upgraded.cause().getMessage());
                 return;
             }
-            TunnelConnection tunnel = new TunnelConnection(UUID.randomUUID().toString(), token.userId(),
+            TunnelConnection tunnel = new TunnelConnection(connectionId, token.userId(),
                     upgraded.result(), codec, events, config.maxStreamsPerTunnel(), config.pingInterval());
+            tunnel.epoch(epoch);
             tunnels.activate(reservation, tunnel);
             tunnel.start(vertx);
             metrics.tunnelOpened();
@@ -114,6 +132,7 @@ public class TunnelEndpoint implements HttpServerOptionsCustomizer {
         @Override
         public void closed(TunnelConnection tunnel, int code, String reason) {
             tunnels.remove(tunnel);
+            ownership.release(tunnel.userId(), tunnel.id());
             metrics.tunnelClosed(closeReason(code));
             LOG.infof("tunnel %s closed: user=%s code=%d reason=%s", tunnel.id(), tunnel.userId(), code,
                     reason == null ? "" : reason);
@@ -145,6 +164,7 @@ public class TunnelEndpoint implements HttpServerOptionsCustomizer {
 
     static TunnelFailure asFailure(Throwable cause) {
         return cause instanceof TunnelFailure f ? f
-                : new TunnelFailure(ErrorCode.AUTH_TOKEN_INVALID, "The bearer token could not be verified");
+                : new TunnelFailure(ErrorCode.ROUTING_UNAVAILABLE, "The tunnel could not be admitted: "
+                        + cause.getMessage());
     }
 }
