@@ -4,14 +4,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 
 import dev.localbridge.gateway.config.GatewayConfig;
 
 /**
  * Fixed-window request counting per user on this replica ({@code TUNNEL_RATE_LIMIT_WINDOW},
- * {@code TUNNEL_RATE_LIMIT_MAX_REQUESTS}). Exact for a single replica; the cluster-wide limit is session-service's.
+ * {@code TUNNEL_RATE_LIMIT_MAX_REQUESTS}). Exact for a single replica; the cluster-wide limit is session-service's
+ * ({@link ClusterRateLimiter}), which falls back to this one while session-service is unreachable.
  */
 @ApplicationScoped
+@Typed(LocalRateLimiter.class)
 public class LocalRateLimiter implements RateLimiter {
 
     private final long windowMillis;

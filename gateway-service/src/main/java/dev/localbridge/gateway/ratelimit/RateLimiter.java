@@ -9,10 +9,13 @@ public interface RateLimiter {
     record Decision(boolean allowed, int limit, int remaining, long resetEpochSeconds) {
     }
 
-    /** Takes one request from the user's allowance. */
+    /** Takes one request from the user's allowance, from what this replica knows right now. */
     Decision tryAcquire(String userId);
 
-    /** Takes one request from the user's allowance, possibly after asking the cluster; never blocks. */
+    /**
+     * Takes one request from the user's allowance; may have to ask the cluster first. The future completes on the
+     * caller's Vert.x context, at once when the answer is known locally (the common case).
+     */
     default Future<Decision> acquire(String userId) {
         return Future.succeededFuture(tryAcquire(userId));
     }

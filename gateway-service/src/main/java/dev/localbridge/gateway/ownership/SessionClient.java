@@ -1,0 +1,210 @@
+package dev.localbridge.gateway.ownership;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.localbridge.gateway.config.GatewayConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+
+/**
+ * The gateway's one HTTP client for session-service ({@code TUNNEL_SESSION_URL}): non-blocking (core Vert.x
+ * {@link HttpClient}), every call bounded by {@code TUNNEL_SESSION_TIMEOUT}, carrying
+ * {@code Authorization: Bearer <TUNNEL_CLUSTER_SECRET>} when set, and counted in {@code localbridge.session.calls} /
+ * {@code localbridge.session.errors} (tag {@code op}) so that "session-service calls per proxied request" is measurable.
+ *
+ * <p>A call fails with {@link SessionUnavailable} when session-service is unreachable, times out or answers 5xx; any
+ * other answer (including the expected refusals 404/409/429) is a {@link Reply} for the caller to read.
+ */
+@Singleton
+public class SessionClient {
+
+    /** An answer of session-service. */
+    public record Reply(int status, Buffer body) {
+        public boolean ok() {
+            return status / 100 == 2;
+        }
+    }
+
+    private final Vertx vertx;
+    private final HttpClient http;
+    private final ObjectMapper json;
+    private final MeterRegistry registry;
+    private final String host;
+    private final int port;
+    private final boolean ssl;
+    private final String basePath;
+    private final String authorization;
+    private final long timeoutMillis;
+    private final ConcurrentHashMap<String, Counter> calls = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> errors = new ConcurrentHashMap<>();
+
+    SessionClient(GatewayConfig config, Vertx vertx, ObjectMapper json, MeterRegistry registry) {
+        URI uri = URI.create(config.sessionUrl().orElseThrow(
+                () -> new IllegalStateException("tunnel.session-url (TUNNEL_SESSION_URL) is not set")));
+        this.ssl = "https".equalsIgnoreCase(uri.getScheme());
+        this.host = uri.getHost();
+        this.port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        this.authorization = config.clusterSecret().filter(s -> !s.isBlank()).map(s -> "Bearer " + s).orElse(null);
+        this.timeoutMillis = config.sessionTimeout();
+        this.vertx = vertx;
+        this.json = json;
+        this.registry = registry;
+        this.http = vertx.createHttpClient(new HttpClientOptions()
+                .setSsl(ssl)
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis))
+                .setKeepAlive(true)
+                .setMaxPoolSize(16)
+                .setName("session-service"));
+    }
+
+    /** The base URL as configured, for log lines. */
+    public String baseUrl() {
+        return (ssl ? "https://" : "http://") + host + ":" + port + basePath;
+    }
+
+    /** {@code method uri} with an optional JSON body; {@code op} names the call in the metrics. */
+    public Future<Reply> call(String op, HttpMethod method, String uri, Object body) {
+        count(calls, "localbridge.session.calls", op);
+        Buffer payload;
+        try {
+            payload = body == null ? null : Buffer.buffer(json.writeValueAsBytes(body));
+        } catch (IOException e) {
+            return Future.failedFuture(e);
+        }
+        Promise<Reply> promise = Promise.promise();
+        RequestOptions options = request(method, uri).setIdleTimeout(timeoutMillis);
+        if (payload != null) {
+            options.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        }
+        // The idle timeout bounds each silence; this bounds the whole call.
+        long timer = vertx.setTimer(timeoutMillis,
+                t -> promise.tryFail(new SessionUnavailable(op + ": no answer within " + timeoutMillis + " ms")));
+        http.request(options)
+                .compose(req -> payload == null ? req.send() : req.send(payload))
+                .compose(response -> response.body().map(buffer -> new Reply(response.statusCode(), buffer)))
+                .onComplete(ar -> {
+                    vertx.cancelTimer(timer);
+                    if (ar.failed()) {
+                        promise.tryFail(new SessionUnavailable(op + ": " + describe(ar.cause())));
+                    } else if (ar.result().status() >= 500) {
+                        promise.tryFail(new SessionUnavailable(op + ": session-service answered "
+                                + ar.result().status() + " " + errorCode(ar.result())));
+                    } else {
+                        promise.tryComplete(ar.result());
+                    }
+                });
+        return promise.future().onComplete(ar -> {
+            if (ar.failed() || !expected(ar.result().status())) {
+                count(errors, "localbridge.session.errors", op);
+            }
+        });
+    }
+
+    /** The JSON body of a 2xx answer as {@code type}. */
+    public <T> T decode(Reply reply, Class<T> type) {
+        try {
+            return json.readValue(reply.body().getBytes(), type);
+        } catch (IOException e) {
+            throw new SessionUnavailable("unreadable answer from session-service: " + e.getMessage());
+        }
+    }
+
+    /** The {@code error.code} of an error envelope, or {@code ""}. */
+    public String errorCode(Reply reply) {
+        try {
+            var node = json.readTree(reply.body().getBytes());
+            return node == null ? "" : node.path("error").path("code").asText("");
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    /** Opens a long-lived GET (the SSE change feed): no overall timeout, only the connect timeout. */
+    Future<HttpClientResponse> stream(String op, String uri, long idleTimeoutMillis) {
+        count(calls, "localbridge.session.calls", op);
+        RequestOptions options = request(HttpMethod.GET, uri).setIdleTimeout(idleTimeoutMillis)
+                .putHeader(HttpHeaders.ACCEPT, "text/event-stream");
+        return http.request(options).compose(req -> req.send()).compose(response -> {
+            if (response.statusCode() != 200) {
+                response.request().reset();
+                return Future.failedFuture(new SessionUnavailable(op + ": session-service answered "
+                        + response.statusCode()));
+            }
+            return Future.succeededFuture(response);
+        }).onFailure(e -> count(errors, "localbridge.session.errors", op));
+    }
+
+    /** Counts a failure of a call whose outcome is known only later (a feed that breaks). */
+    void countError(String op) {
+        count(errors, "localbridge.session.errors", op);
+    }
+
+    /**
+     * A future that completes on the caller's Vert.x context. Shared calls (one lookup or token batch for many waiting
+     * requests) complete on the context of whoever started them; each request's state is confined to its own.
+     */
+    public static <T> Future<T> onCallerContext(Future<T> future) {
+        Context caller = Vertx.currentContext();
+        if (caller == null || future.isComplete()) {
+            return future;
+        }
+        Promise<T> promise = Promise.promise();
+        future.onComplete(ar -> {
+            if (Vertx.currentContext() == caller) {
+                promise.handle(ar);
+            } else {
+                caller.runOnContext(v -> promise.handle(ar));
+            }
+        });
+        return promise.future();
+    }
+
+    @PreDestroy
+    void close() {
+        http.close();
+    }
+
+    private RequestOptions request(HttpMethod method, String uri) {
+        RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setSsl(ssl)
+                .setURI(basePath + uri).setConnectTimeout(timeoutMillis);
+        if (authorization != null) {
+            options.putHeader(HttpHeaders.AUTHORIZATION, authorization);
+        }
+        return options;
+    }
+
+    private static boolean expected(int status) {
+        return status / 100 == 2 || status == 404 || status == 409 || status == 429;
+    }
+
+    private void count(ConcurrentHashMap<String, Counter> counters, String name, String op) {
+        counters.computeIfAbsent(op, o -> Counter.builder(name).tag("op", o)
+                .description(name.endsWith("calls") ? "Calls to session-service" : "Failed calls to session-service")
+                .register(registry)).increment();
+    }
+
+    private static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null ? e.getClass().getSimpleName() : message;
+    }
+}
