@@ -200,6 +200,45 @@ class SessionOwnershipTest {
         }
     }
 
+    @Test
+    void refusesRemoteRoutingWhenAMemoryStoreSeesMoreThanOneNode() throws Exception {
+        SessionServiceResource.stopService();
+        SessionServiceResource.startService(Map.of("TUNNEL_SESSION_STORE", "memory"));
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> node(NODE) != null);
+            String user = "memory-" + UUID.randomUUID();
+            assertThat(result(ownership.remoteRoutes(user))).as("one node on a memory store is fine").isEmpty();
+
+            registerNode("second-" + UUID.randomUUID(), "10.4.4.4:8082");
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                assertThat(failureOf(ownership.remoteRoutes(user))).isEqualTo(ErrorCode.ROUTING_UNAVAILABLE);
+            });
+            assertThat(failureMessage(ownership.remoteRoutes(user))).contains("memory store");
+        } finally {
+            SessionServiceResource.stopService();
+            SessionServiceResource.startService();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> node(NODE) != null);
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            try {
+                return result(ownership.remoteRoutes("after-" + UUID.randomUUID())).isEmpty();
+            } catch (ExecutionException e) {
+                return false;
+            }
+        });
+    }
+
+    private static String failureMessage(Future<?> future) throws InterruptedException {
+        try {
+            future.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            throw new AssertionError("expected a failure");
+        } catch (ExecutionException e) {
+            return e.getCause().getMessage();
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("no answer within 5 s", e);
+        }
+    }
+
     private double lookups() {
         var counter = registry.find("localbridge.session.calls").tag("op", "lookup").counter();
         return counter == null ? 0 : counter.count();

@@ -52,6 +52,11 @@ public class SessionServiceResource implements QuarkusTestResourceLifecycleManag
 
     /** Starts the process (again, on the same ports and prefix) and waits until it listens. */
     public static synchronized void startService() {
+        startService(Map.of());
+    }
+
+    /** Starts the process with extra environment (e.g. {@code TUNNEL_SESSION_STORE=memory}). */
+    public static synchronized void startService(Map<String, String> extraEnv) {
         String jar = System.getProperty("session.jar", "../session-service/target/quarkus-app/quarkus-run.jar");
         if (!new File(jar).isFile()) {
             throw new IllegalStateException(jar + " is missing: run ./mvnw -pl session-service package -DskipTests");
@@ -70,6 +75,7 @@ public class SessionServiceResource implements QuarkusTestResourceLifecycleManag
         env.put("TUNNEL_MAX_CONNECTIONS_PER_USER", Integer.toString(MAX_CONNECTIONS));
         env.put("TUNNEL_RATE_LIMIT_MAX_REQUESTS", Integer.toString(RATE_LIMIT));
         env.put("TUNNEL_RATE_LIMIT_WINDOW", "3600000");
+        env.putAll(extraEnv);
         process = JavaProcess.start("session-service", jar, env);
         process.awaitOutput("Listening on", Duration.ofSeconds(60));
     }
