@@ -17,7 +17,7 @@ public final class Refusals {
      * connection is closed rather than made to swallow an oversized body.
      */
     public static void refuse(HttpServerRequest request, TunnelFailure failure, String requestId, boolean bodyPending) {
-        if (bodyPending) {
+        if (bodyPending && !request.isEnded()) {
             if (failure.code() == ErrorCode.PAYLOAD_TOO_LARGE) {
                 request.response().headers().set(HttpHeaders.CONNECTION, "close");
             } else {

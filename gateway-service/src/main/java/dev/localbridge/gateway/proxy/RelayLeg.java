@@ -109,7 +109,7 @@ final class RelayLeg {
             relay.putHeader(HttpHeaders.EXPECT, HttpHeaders.CONTINUE);
             relay.continueHandler(v -> {
                 bodyStarted = true;
-                request.pipeTo(relay);
+                request.pipe().endOnFailure(false).to(relay).onFailure(e -> relay.reset());
             });
             relay.sendHead();
         } else {
@@ -146,8 +146,15 @@ final class RelayLeg {
         }
         String error = answer.getHeader(ErrorResponses.ERROR_HEADER);
         owner.headSent();
-        answer.pipeTo(response).onComplete(done -> finish(done.failed() ? Outcome.BROKEN
-                : error == null ? Outcome.SUCCESS : outcomeOf(error)));
+        answer.pipe().endOnFailure(false).to(response).onComplete(done -> {
+            if (done.failed()) {
+                // A clean end would tell the caller a cut-off answer was complete: cut the connection instead.
+                response.reset();
+                finish(Outcome.BROKEN);
+            } else {
+                finish(error == null ? Outcome.SUCCESS : outcomeOf(error));
+            }
+        });
     }
 
     private void unreachable(Throwable cause) {

@@ -1,0 +1,246 @@
+package dev.localbridge.gateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.localbridge.gateway.testing.FakeOllama;
+import dev.localbridge.gateway.testing.JavaProcess;
+import dev.localbridge.gateway.testing.LocalCluster;
+import dev.localbridge.gateway.testing.LocalCluster.Gateway;
+import dev.localbridge.gateway.testing.TcpBalancer;
+import dev.localbridge.gateway.testing.Tokens;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * Two gateway replicas, session-service and a Redis of the test's own, all as the packaged jars in separate
+ * processes, with the agent reaching the replicas through a stand-in for the ingress.
+ */
+class ClusterProcessesIT {
+
+    private static final String USER = "auth0|cluster";
+
+    @TempDir
+    Path dir;
+
+    LocalCluster cluster;
+    FakeOllama fake;
+    TcpBalancer ingress;
+    Gateway a;
+    Gateway b;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void startCluster() {
+        fake = new FakeOllama().start();
+        cluster = new LocalCluster().start();
+        a = cluster.startGateway("gateway-a", Map.of());
+        b = cluster.startGateway("gateway-b", Map.of());
+        ingress = new TcpBalancer(List.of(a.port(), b.port()));
+    }
+
+    @AfterEach
+    void stopCluster() throws Exception {
+        ingress.close();
+        cluster.close();
+        fake.stop();
+    }
+
+    @Test
+    void aRequestToTheOtherReplicaReachesTheTunnelWithStreamingBothWays() throws Exception {
+        cluster.startAgent(USER, a.port(), fake.url(), dir);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.get(b, USER, "/api/tags") == 200);
+
+        HttpResponse<InputStream> chat = http.send(HttpRequest.newBuilder(
+                        b.uri("/api/tunnel/" + LocalCluster.encode(USER) + "/api/chat?lines=4&delayMs=300&tag=relay"))
+                        .header("Authorization", "Bearer " + Tokens.forUser(USER))
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(chat.statusCode()).isEqualTo(200);
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(chat.body(), StandardCharsets.UTF_8))) {
+            assertThat(reader.readLine()).contains("token0");
+            assertThat(fake.lastLineWrittenNanos("relay")).as("first line relayed before the last was made").isNull();
+            assertThat(reader.lines().count()).isEqualTo(4);
+        }
+
+        byte[] body = new byte[3 * 1024 * 1024];
+        new Random(7).nextBytes(body);
+        HttpResponse<String> upload = http.send(HttpRequest.newBuilder(
+                        b.uri("/api/tunnel/" + LocalCluster.encode(USER) + "/upload"))
+                        .header("Authorization", "Bearer " + Tokens.forUser(USER))
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(upload.statusCode()).isEqualTo(200);
+        assertThat(JsonPath.from(upload.body()).getString("sha256"))
+                .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body)));
+    }
+
+    @Test
+    void killingTheHoldingReplicaFailsInFlightRequestsFastAndTheAgentIsRoutableAgainWithinSeconds()
+            throws Exception {
+        JavaProcess agent = cluster.startAgent(USER, ingress.port(), fake.url(), dir);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.get(b, USER, "/api/tags") == 200);
+
+        HttpResponse<InputStream> inFlight = http.send(HttpRequest.newBuilder(
+                        b.uri("/api/tunnel/" + LocalCluster.encode(USER) + "/api/chat?lines=200&delayMs=100"))
+                        .header("Authorization", "Bearer " + Tokens.forUser(USER))
+                        .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(inFlight.statusCode()).isEqualTo(200);
+        BufferedReader stream = new BufferedReader(new InputStreamReader(inFlight.body(), StandardCharsets.UTF_8));
+        assertThat(stream.readLine()).contains("token0");
+        int before = agent.output().size();
+        long killedAt = System.nanoTime();
+        a.process().kill();
+
+        CompletableFuture<Throwable> cut = CompletableFuture.supplyAsync(() -> {
+            try {
+                while (stream.readLine() != null) {
+                    // drain what was relayed before the kill
+                }
+                return null;
+            } catch (java.io.IOException e) {
+                return e;
+            }
+        });
+        assertThat(cut.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                .as("the relayed stream is cut (not ended cleanly, not hung)").isNotNull();
+        System.out.println("in-flight stream cut " + (System.nanoTime() - killedAt) / 1_000_000 + " ms after kill -9");
+
+        agent.awaitOutputAfter(before, "tunnel up", Duration.ofSeconds(10));
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> cluster.get(b, USER, "/api/tags") == 200);
+        long recoveredMillis = (System.nanoTime() - killedAt) / 1_000_000;
+        System.out.println("routable again " + recoveredMillis + " ms after kill -9");
+        assertThat(recoveredMillis).isLessThan(10_000);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> !cluster.session("GET", "/api/leases?userId="
+                + LocalCluster.encode(USER), null).body().contains("gateway-a"));
+    }
+
+    @Test
+    void routingRecoversOnItsOwnAfterRedisRestarts() throws Exception {
+        cluster.startAgent(USER, a.port(), fake.url(), dir);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.get(b, USER, "/api/tags") == 200);
+
+        cluster.redis().stop();
+        assertThat(cluster.get(a, USER, "/api/tags")).as("the local route works without the store").isEqualTo(200);
+        cluster.redis().start();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            String leases = cluster.session("GET", "/api/leases?userId=" + LocalCluster.encode(USER), null).body();
+            System.out.println("leases after the Redis restart: " + leases);
+            return leases.contains("gateway-a");
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> cluster.get(b, USER, "/api/tags") == 200);
+    }
+
+    @Test
+    void aLeaseTakenOverByANewerEpochMakesTheOldOwnerAnswer421() throws Exception {
+        cluster.startAgent(USER, a.port(), fake.url(), dir);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.get(b, USER, "/api/tags") == 200);
+        JsonPath leases = JsonPath.from(cluster.session("GET", "/api/leases?userId=" + LocalCluster.encode(USER),
+                null).body());
+        String connectionId = leases.getString("leases[0].connectionId");
+        long oldEpoch = leases.getLong("leases[0].epoch");
+
+        cluster.session("POST", "/api/nodes", "{\"nodeId\":\"intruder\",\"relayAddress\":\"127.0.0.1:1\"}");
+        HttpResponse<String> takeover = cluster.session("POST", "/api/leases", "{\"userId\":\"" + USER
+                + "\",\"connectionId\":\"" + connectionId + "\",\"nodeId\":\"intruder\"}");
+        long newEpoch = JsonPath.from(takeover.body()).getLong("epoch");
+        assertThat(newEpoch).isGreaterThan(oldEpoch);
+
+        int startedBefore = fake.started();
+        HttpResponse<String> relayed = http.send(HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + a.relayPort() + "/api/tags"))
+                        .header("Authorization", "Bearer " + LocalCluster.SECRET)
+                        .header("X-LocalBridge-Connection", connectionId)
+                        .header("X-LocalBridge-Epoch", Long.toString(newEpoch))
+                        .header("X-LocalBridge-User", USER).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(relayed.statusCode()).isEqualTo(421);
+        assertThat(fake.started()).as("the fenced owner never served it").isEqualTo(startedBefore);
+    }
+
+    @Test
+    void theConnectionLimitHoldsAcrossReplicas() throws Exception {
+        String token = Tokens.forUser("greedy");
+        List<CompletableFuture<java.net.http.WebSocket>> attempts = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            Gateway via = i % 2 == 0 ? a : b;
+            attempts.add(http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
+                    .subprotocols("localbridge.tunnel.v1")
+                    .buildAsync(via.uri("/ws/tunnel").resolve("ws://127.0.0.1:" + via.port() + "/ws/tunnel"),
+                            new java.net.http.WebSocket.Listener() { }));
+        }
+        long admitted = attempts.stream().filter(f -> f.handle((ws, e) -> e == null).join()).count();
+        assertThat(admitted).isEqualTo(5);
+    }
+
+    @Test
+    void theRateLimitHoldsAcrossReplicasHammeredAtOnce() throws Exception {
+        // The cluster-wide limit is session-service's setting; the replicas share its window.
+        ingress.close();
+        cluster.close();
+        Map<String, String> limit = Map.of("TUNNEL_RATE_LIMIT_MAX_REQUESTS", "100", "TUNNEL_RATE_LIMIT_WINDOW",
+                "600000");
+        cluster = new LocalCluster(limit).start();
+        a = cluster.startGateway("gateway-a", limit);
+        b = cluster.startGateway("gateway-b", limit);
+        ingress = new TcpBalancer(List.of(a.port(), b.port()));
+        cluster.startAgent("limited", a.port(), fake.url(), dir);
+
+        List<CompletableFuture<Integer>> calls = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            Gateway via = i % 2 == 0 ? a : b;
+            calls.add(http.sendAsync(HttpRequest.newBuilder(via.uri("/api/tunnel/limited/api/tags"))
+                    .header("Authorization", "Bearer " + Tokens.forUser("limited")).build(),
+                    HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode));
+        }
+        long ok = calls.stream().filter(c -> c.join() == 200).count();
+        long limited = calls.stream().filter(c -> c.join() == 429).count();
+        System.out.println("rate limit 100 across two replicas: " + ok + " admitted, " + limited + " refused");
+        assertThat(ok).isBetween(90L, 100L);
+        assertThat(ok + limited).isEqualTo(300);
+    }
+
+    @Test
+    void withSessionServiceDownLocalRoutesWorkAndRemoteOnesFailFast() throws Exception {
+        cluster.startAgent(USER, a.port(), fake.url(), dir);
+        cluster.startAgent("never-looked-up", a.port(), fake.url(), dir);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.get(b, USER, "/api/tags") == 200);
+        cluster.killSession();
+
+        assertThat(cluster.get(a, USER, "/api/tags")).isEqualTo(200);
+        long start = System.nanoTime();
+        HttpResponse<String> remote = http.send(HttpRequest.newBuilder(
+                        b.uri("/api/tunnel/never-looked-up/api/tags"))
+                        .header("Authorization", "Bearer " + Tokens.forUser("never-looked-up")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(remote.statusCode()).isEqualTo(503);
+        assertThat(JsonPath.from(remote.body()).getString("error.code")).isEqualTo("ROUTING_UNAVAILABLE");
+        assertThat(tookMillis).as("fails fast").isLessThan(5_000);
+    }
+}
