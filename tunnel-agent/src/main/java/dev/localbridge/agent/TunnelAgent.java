@@ -261,10 +261,10 @@ public final class TunnelAgent {
 
         @Override
         public void goAway(TunnelConnection connection, Frame.GoAway goAway) {
-            if (connection != current || connection.isDraining() || closing) {
+            if (connection != current || connection.isReplacing() || closing) {
                 return;
             }
-            connection.markDraining();
+            connection.markReplacing();
             LOG.info("[" + connection.id() + "] gateway sent goaway (" + goAway.reason()
                     + (goAway.message().isEmpty() ? "" : ": " + goAway.message())
                     + "), opening a new tunnel before closing this one");

@@ -1,6 +1,7 @@
 package dev.localbridge.agent;
 
 import dev.localbridge.protocol.Frame;
+import dev.localbridge.protocol.GoAwayReason;
 import dev.localbridge.protocol.FrameCodec;
 import dev.localbridge.protocol.ProtocolException;
 import dev.localbridge.protocol.ResetReason;
@@ -56,6 +57,7 @@ final class TunnelConnection implements FrameSink {
 
     private int lastStreamId;
     private boolean draining;
+    private boolean replacing;
     private boolean closeWhenIdle;
     private String closeCause;
     private long lastReceived = System.nanoTime();
@@ -214,17 +216,26 @@ final class TunnelConnection implements FrameSink {
         close(PROTOCOL_ERROR, reason);
     }
 
-    /** Stops accepting new streams (the gateway sent GoAway). */
-    void markDraining() {
-        draining = true;
+    /**
+     * The gateway sent GoAway: a replacement tunnel is being opened. This one keeps serving new streams until the
+     * replacement is up (make-before-break), so that nothing is refused during the switch.
+     */
+    void markReplacing() {
+        replacing = true;
     }
 
-    boolean isDraining() {
-        return draining;
+    boolean isReplacing() {
+        return replacing;
     }
 
-    /** Closes with 1000 once the streams in flight have finished (make-before-break). */
+    /**
+     * The replacement is up: tells the gateway (GoAway) to open no more streams here, refuses any that still arrive,
+     * and closes with 1000 once the streams in flight have finished.
+     */
     void closeWhenIdle() {
+        if (!draining) {
+            send(new Frame.GoAway(GoAwayReason.DRAINING, "moved to a new tunnel"));
+        }
         draining = true;
         closeWhenIdle = true;
         if (streams.isEmpty()) {

@@ -341,6 +341,8 @@ class TunnelAgentTest {
         FakeGateway.Tunnel replacement = gateway.nextTunnel();
         await().atMost(Duration.ofSeconds(10)).until(() -> agent.connectCount() == 2);
         assertThat(old.closeCode).isNull();
+        assertThat(old.next(Frame.GoAway.class).message()).as("the gateway is told to open no more streams here")
+                .contains("moved to a new tunnel");
         inFlight.response().end("finished on the old tunnel");
         old.next(Frame.ResponseHead.class);
         assertThat(body(old, 1)).isEqualTo("finished on the old tunnel");

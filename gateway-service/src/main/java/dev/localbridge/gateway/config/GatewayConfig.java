@@ -47,6 +47,13 @@ public interface GatewayConfig {
     /** This replica's id ({@code TUNNEL_NODE_ID}); defaults to the host name. */
     Optional<String> nodeId();
 
+    /**
+     * On SIGTERM, how long in-flight streams (long LLM generations included) may take to finish on this replica after
+     * its agents were told to move, ms ({@code TUNNEL_DRAIN_TIMEOUT}). Keep it below the pod's grace period.
+     */
+    @WithDefault("25000")
+    long drainTimeout();
+
     /** Caller authentication. */
     Auth auth();
 

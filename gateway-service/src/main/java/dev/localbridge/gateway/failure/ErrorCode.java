@@ -18,6 +18,8 @@ public enum ErrorCode {
     DESKTOP_CLIENT_DISCONNECTED(503),
     TUNNEL_BUSY(503),
     ROUTING_UNAVAILABLE(503),
+    /** Agent upgrade refused because this replica is draining (shutting down); the agent connects elsewhere. */
+    GATEWAY_DRAINING(503),
     REQUEST_TIMEOUT(504);
 
     private final int status;

@@ -12,8 +12,10 @@ public interface LegOwner {
     void finished(Outcome outcome);
 
     /**
-     * The chosen route turned out wrong before any request body was consumed (421, or the replica is unreachable): try
-     * another route once, avoiding {@code nodeId}. Returns false when the owner will not retry.
+     * The chosen route turned out wrong before any request body was consumed (421, an unreachable replica, or an agent
+     * that refused the stream because it is moving to a new tunnel): try another route once, avoiding {@code nodeId}
+     * (a replica) or {@code connectionId} (a local tunnel connection), either may be null. Returns false when the owner
+     * will not retry; the leg then answers the failure itself.
      */
-    boolean reroute(String nodeId);
+    boolean reroute(String nodeId, String connectionId);
 }

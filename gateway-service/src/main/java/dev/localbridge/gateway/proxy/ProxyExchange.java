@@ -36,6 +36,7 @@ final class ProxyExchange implements LegOwner {
     private final String target;
     private final long startNanos = System.nanoTime();
     private final Set<String> avoidNodes = new HashSet<>();
+    private final Set<String> avoidConnections = new HashSet<>();
 
     private long headNanos = -1;
     private boolean finished;
@@ -94,7 +95,7 @@ final class ProxyExchange implements LegOwner {
             finished(Outcome.CANCELLED);
             return;
         }
-        TunnelConnection local = proxy.tunnels().pick(userId);
+        TunnelConnection local = proxy.tunnels().pick(userId, avoidConnections);
         if (local != null) {
             new TunnelLeg(proxy, request, requestId, target, this).start(local, forwardedHeaders());
             return;
@@ -107,6 +108,12 @@ final class ProxyExchange implements LegOwner {
             }
             RemoteRoute route = choose(found.result());
             if (route == null) {
+                TunnelConnection draining = proxy.tunnels().pickIncludingDraining(userId, avoidConnections);
+                if (draining != null) {
+                    // The agent has not moved to another replica yet: its old tunnel still serves.
+                    new TunnelLeg(proxy, request, requestId, target, this).start(draining, forwardedHeaders());
+                    return;
+                }
                 refuse(new TunnelFailure(ErrorCode.DESKTOP_CLIENT_DISCONNECTED,
                         "No desktop client is connected for this user"));
                 return;
@@ -168,13 +175,18 @@ final class ProxyExchange implements LegOwner {
     }
 
     @Override
-    public boolean reroute(String nodeId) {
+    public boolean reroute(String nodeId, String connectionId) {
         if (rerouted || finished) {
             return false;
         }
         rerouted = true;
-        avoidNodes.add(nodeId);
-        proxy.ownership().invalidate(userId);
+        if (nodeId != null) {
+            avoidNodes.add(nodeId);
+            proxy.ownership().invalidate(userId);
+        }
+        if (connectionId != null) {
+            avoidConnections.add(connectionId);
+        }
         route();
         return true;
     }

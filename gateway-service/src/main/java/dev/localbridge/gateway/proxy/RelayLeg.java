@@ -192,7 +192,7 @@ final class RelayLeg {
         if (relay != null) {
             relay.reset();
         }
-        if (owner.reroute(route.nodeId())) {
+        if (owner.reroute(route.nodeId(), null)) {
             return true;
         }
         finished = false;

@@ -42,6 +42,7 @@ public final class TunnelLeg implements StreamListener {
     private final LegOwner owner;
 
     private TunnelStream stream;
+    private TunnelConnection tunnel;
     private long timer = -1;
     private boolean headReceived;
     private long bytesIn;
@@ -61,6 +62,7 @@ public final class TunnelLeg implements StreamListener {
 
     /** Opens the stream with {@code headers} and starts pumping; the request must be paused. */
     public void start(TunnelConnection tunnel, List<Header> headers) {
+        this.tunnel = tunnel;
         boolean hasBody = hasBody(request);
         try {
             stream = tunnel.open(context, this, request.method().name(), target, headers, !hasBody);
@@ -180,6 +182,16 @@ public final class TunnelLeg implements StreamListener {
 
     @Override
     public void onReset(ResetReason reason, String message) {
+        if (reason == ResetReason.REFUSED_STREAM && !headReceived && bytesIn == 0 && !finished) {
+            // The agent did not take the stream (it is moving to a new tunnel, or is full): nothing was processed,
+            // so another connection may take it.
+            finished = true;
+            proxy.vertx().cancelTimer(timer);
+            if (owner.reroute(null, tunnel.id())) {
+                return;
+            }
+            finished = false;
+        }
         ErrorCode code = switch (reason) {
             case UPSTREAM_UNAVAILABLE -> ErrorCode.UPSTREAM_UNAVAILABLE;
             case TIMEOUT -> ErrorCode.REQUEST_TIMEOUT;

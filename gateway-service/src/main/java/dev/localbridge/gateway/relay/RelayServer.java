@@ -116,6 +116,7 @@ class RelayServer {
             request.response().writeContinue();
         }
         List<Header> headers = HopByHop.strip(request.headers(), NOT_FORWARDED);
+        String finalRequestId = requestId;
         new TunnelLeg(proxy.context(), request, requestId, request.uri(), new LegOwner() {
             @Override
             public void headSent() {
@@ -127,8 +128,14 @@ class RelayServer {
             }
 
             @Override
-            public boolean reroute(String nodeId) {
-                return false;
+            public boolean reroute(String nodeId, String connectionId) {
+                // The agent refused the stream (it is moving): let the entry replica route it again.
+                if (request.response().headWritten()) {
+                    return false;
+                }
+                metrics.relayServed(Outcome.of(ErrorCode.MISDIRECTED));
+                misdirected(request, finalRequestId);
+                return true;
             }
         }).start(tunnel, headers);
     }

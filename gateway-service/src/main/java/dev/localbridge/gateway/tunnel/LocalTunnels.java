@@ -3,6 +3,7 @@ package dev.localbridge.gateway.tunnel;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -72,16 +73,31 @@ public class LocalTunnels {
 
     /**
      * The user's connection that should take the next request: the one with the fewest streams in flight among those
-     * accepting streams, or {@code null} when the user has none here.
+     * accepting streams and not draining, or {@code null} when the user has none here.
      */
     public TunnelConnection pick(String userId) {
+        return pick(userId, Set.of(), false);
+    }
+
+    /** Like {@link #pick(String)}, skipping the connections in {@code avoid}. */
+    public TunnelConnection pick(String userId, Set<String> avoid) {
+        return pick(userId, avoid, false);
+    }
+
+    /** Like {@link #pick(String, Set)}, but also considers connections this replica is draining (the last resort). */
+    public TunnelConnection pickIncludingDraining(String userId, Set<String> avoid) {
+        return pick(userId, avoid, true);
+    }
+
+    private TunnelConnection pick(String userId, Set<String> avoid, boolean draining) {
         UserTunnels tunnels = byUser.get(userId);
         if (tunnels == null) {
             return null;
         }
         TunnelConnection best = null;
         for (TunnelConnection tunnel : tunnels.active()) {
-            if (tunnel.acceptsStreams() && (best == null || tunnel.streamsInFlight() < best.streamsInFlight())) {
+            if (tunnel.acceptsStreams() && (draining || !tunnel.draining()) && !avoid.contains(tunnel.id())
+                    && (best == null || tunnel.streamsInFlight() < best.streamsInFlight())) {
                 best = tunnel;
             }
         }

@@ -50,6 +50,7 @@ public final class TunnelConnection {
     private volatile long rttNanos = -1;
     private volatile boolean closed;
     private volatile boolean agentGoingAway;
+    private volatile boolean draining;
     private volatile long epoch;
     private Vertx vertx;
     private long keepaliveTimer = -1;
@@ -173,9 +174,19 @@ public final class TunnelConnection {
         waitingForDrain.remove(stream);
     }
 
-    /** Sends goaway: the agent should open a new tunnel elsewhere; streams in flight finish here. */
-    public void goAway(GoAwayReason reason, String message) {
-        send(new Frame.GoAway(reason, message));
+    /**
+     * Sends goaway because this replica is draining: the agent opens a new tunnel elsewhere and then closes this one;
+     * streams in flight finish here. New requests prefer the user's other connections from now on, but may still use
+     * this one while there is no other (so that nothing fails during the switch).
+     */
+    public void drain() {
+        draining = true;
+        send(new Frame.GoAway(GoAwayReason.DRAINING, "this gateway replica is shutting down; reconnect elsewhere"));
+    }
+
+    /** True once {@link #drain()} was called. */
+    public boolean draining() {
+        return draining;
     }
 
     /** Closes the WebSocket with a status code (1000, 1001, 1002, 1008, 1011 or 4xxx, see docs/protocol.md). */

@@ -12,6 +12,7 @@ import dev.localbridge.gateway.auth.BearerTokens;
 import dev.localbridge.gateway.auth.TokenVerifier;
 import dev.localbridge.gateway.auth.VerifiedToken;
 import dev.localbridge.gateway.config.GatewayConfig;
+import dev.localbridge.gateway.drain.Drain;
 import dev.localbridge.gateway.failure.ErrorCode;
 import dev.localbridge.gateway.failure.ErrorResponses;
 import dev.localbridge.gateway.failure.TunnelFailure;
@@ -48,11 +49,13 @@ public class TunnelEndpoint implements HttpServerOptionsCustomizer {
     private final TunnelMetrics metrics;
     private final Vertx vertx;
     private final Ownership ownership;
+    private final Drain drain;
     private final FrameCodec codec = new FrameCodec();
 
     TunnelEndpoint(GatewayConfig config, TokenVerifier verifier, LocalTunnels tunnels, TunnelMetrics metrics,
-            Vertx vertx, Ownership ownership) {
+            Vertx vertx, Ownership ownership, Drain drain) {
         this.ownership = ownership;
+        this.drain = drain;
         this.config = config;
         this.verifier = verifier;
         this.tunnels = tunnels;
@@ -78,6 +81,12 @@ public class TunnelEndpoint implements HttpServerOptionsCustomizer {
         if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
             reject(request, requestId, new TunnelFailure(ErrorCode.INVALID_REQUEST,
                     "This endpoint takes a WebSocket upgrade from the LocalBridge agent"));
+            return;
+        }
+        if (drain.draining()) {
+            reject(request, requestId, new TunnelFailure(ErrorCode.GATEWAY_DRAINING,
+                    "This gateway replica is shutting down; connect to another one",
+                    java.util.Map.of("Retry-After", "1")));
             return;
         }
         request.pause();
