@@ -29,7 +29,7 @@ import dev.localbridge.gateway.testing.FakeOllama;
 import dev.localbridge.gateway.testing.JavaProcess;
 import dev.localbridge.gateway.testing.LocalCluster;
 import dev.localbridge.gateway.testing.LocalCluster.Gateway;
-import dev.localbridge.gateway.testing.TcpBalancer;
+import dev.localbridge.gateway.testing.Ingress;
 import dev.localbridge.gateway.testing.Tokens;
 import io.restassured.path.json.JsonPath;
 
@@ -46,7 +46,7 @@ class ClusterProcessesIT {
 
     LocalCluster cluster;
     FakeOllama fake;
-    TcpBalancer ingress;
+    Ingress ingress;
     Gateway a;
     Gateway b;
     final HttpClient http = HttpClient.newHttpClient();
@@ -57,7 +57,16 @@ class ClusterProcessesIT {
         cluster = new LocalCluster().start();
         a = cluster.startGateway("gateway-a", Map.of());
         b = cluster.startGateway("gateway-b", Map.of());
-        ingress = new TcpBalancer(List.of(a.port(), b.port()));
+        ingress = ingressFor(a, b);
+    }
+
+    private static Ingress ingressFor(Gateway... gateways) {
+        Ingress ingress = new Ingress();
+        for (Gateway g : gateways) {
+            ingress.add(g);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> List.of(gateways).stream().allMatch(ingress::isReady));
+        return ingress;
     }
 
     @AfterEach
@@ -100,10 +109,16 @@ class ClusterProcessesIT {
     void killingTheHoldingReplicaFailsInFlightRequestsFastAndTheAgentIsRoutableAgainWithinSeconds()
             throws Exception {
         JavaProcess agent = cluster.startAgent(USER, ingress.port(), fake.url(), dir);
-        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.get(b, USER, "/api/tags") == 200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.session("GET", "/api/leases?userId="
+                + LocalCluster.encode(USER), null).body().contains("gateway-"));
+        boolean onA = cluster.session("GET", "/api/leases?userId=" + LocalCluster.encode(USER), null).body()
+                .contains("gateway-a");
+        Gateway holder = onA ? a : b;
+        Gateway other = onA ? b : a;
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.get(other, USER, "/api/tags") == 200);
 
         HttpResponse<InputStream> inFlight = http.send(HttpRequest.newBuilder(
-                        b.uri("/api/tunnel/" + LocalCluster.encode(USER) + "/api/chat?lines=200&delayMs=100"))
+                        other.uri("/api/tunnel/" + LocalCluster.encode(USER) + "/api/chat?lines=200&delayMs=100"))
                         .header("Authorization", "Bearer " + Tokens.forUser(USER))
                         .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
@@ -112,7 +127,7 @@ class ClusterProcessesIT {
         assertThat(stream.readLine()).contains("token0");
         int before = agent.output().size();
         long killedAt = System.nanoTime();
-        a.process().kill();
+        holder.process().kill();
 
         CompletableFuture<Throwable> cut = CompletableFuture.supplyAsync(() -> {
             try {
@@ -130,13 +145,13 @@ class ClusterProcessesIT {
 
         agent.awaitOutputAfter(before, "tunnel up", Duration.ofSeconds(10));
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
-                .until(() -> cluster.get(b, USER, "/api/tags") == 200);
+                .until(() -> cluster.get(other, USER, "/api/tags") == 200);
         long recoveredMillis = (System.nanoTime() - killedAt) / 1_000_000;
         System.out.println("routable again " + recoveredMillis + " ms after kill -9");
         assertThat(recoveredMillis).isLessThan(10_000);
 
         await().atMost(Duration.ofSeconds(15)).until(() -> !cluster.session("GET", "/api/leases?userId="
-                + LocalCluster.encode(USER), null).body().contains("gateway-a"));
+                + LocalCluster.encode(USER), null).body().contains(holder.nodeId()));
     }
 
     @Test
@@ -208,7 +223,7 @@ class ClusterProcessesIT {
         cluster = new LocalCluster(limit).start();
         a = cluster.startGateway("gateway-a", limit);
         b = cluster.startGateway("gateway-b", limit);
-        ingress = new TcpBalancer(List.of(a.port(), b.port()));
+        ingress = ingressFor(a, b);
         cluster.startAgent("limited", a.port(), fake.url(), dir);
 
         List<CompletableFuture<Integer>> calls = new ArrayList<>();
