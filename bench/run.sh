@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # LocalBridge benchmark: direct vs one nginx proxy hop vs OpenSSH reverse tunnel (ssh -R) vs LocalBridge,
-# all against the same local nginx upstream, in ONE run. See bench/README.md for what each figure means.
+# all against the same local nginx upstream, in ONE run; plus the relay leg (two gateways + session-service:
+# extra latency of a relayed request, session-service calls per request). See bench/README.md for each figure.
 #
-#   bench/run.sh [--quick] [--legs direct,nginx,ssh,localbridge] [--build] [--keep]
+#   bench/run.sh [--quick] [--legs direct,nginx,ssh,localbridge,relay] [--build] [--keep]
 #
 #   --quick   short runs (3 s instead of 10 s) for trying the harness; figures are then only indicative
-#   --legs    comma-separated subset of legs to run (default: all four)
-#   --build   build the gateway and agent jars (./mvnw package -DskipTests) when they are missing
+#   --legs    comma-separated subset of legs to run (default: all five)
+#   --build   build the gateway, session-service and agent jars (./mvnw package -DskipTests) when missing
 #   --keep    keep the run directory (logs, configs) even when everything went fine
 #
 # Tunables (environment): BENCH_RATE (1000 req/s), BENCH_LATENCY_SECS (10), BENCH_WRK_SECS (10),
 # BENCH_WRK_CONNS (32), BENCH_WRK_THREADS (2), BENCH_DOWNLOAD_TRIES (3), BENCH_CONNECT_COUNT (50),
-# LB_GATEWAY_JAR, LB_AGENT_JAR, LB_JAVA_OPTS (extra JVM flags for gateway and agent).
+# BENCH_JIT_WARMUP_SECS (10, also with --quick), BENCH_REDIS_URL (redis://127.0.0.1:6379),
+# LB_GATEWAY_JAR, LB_AGENT_JAR, LB_SESSION_JAR, LB_JAVA_OPTS (extra JVM flags for gateways, agent, session-service).
 #
 # Not part of ./mvnw verify. Needs root for apt-get (only when nginx/wrk/sshd are missing).
 # Everything it starts is stopped on exit, including Ctrl-C.
@@ -33,14 +35,18 @@ WRK_CONNS=${BENCH_WRK_CONNS:-32}
 WRK_THREADS=${BENCH_WRK_THREADS:-2}
 DL_TRIES=${BENCH_DOWNLOAD_TRIES:-3}
 CONNECT_N=${BENCH_CONNECT_COUNT:-50}
+JIT_WARMUP=${BENCH_JIT_WARMUP_SECS:-10}   # discarded wrk load before every LocalBridge / relay measurement
+REDIS_URL_BENCH=${BENCH_REDIS_URL:-redis://127.0.0.1:6379}
 BIG_BYTES=$((100 * 1024 * 1024))
-LEGS=direct,nginx,ssh,localbridge
+LEGS=direct,nginx,ssh,localbridge,relay
 BUILD=0
 KEEP=0
 QUICK=0
 
 GW_JAR=${LB_GATEWAY_JAR:-$ROOT/gateway-service/target/quarkus-app/quarkus-run.jar}
 AGENT_JAR=${LB_AGENT_JAR:-$ROOT/tunnel-agent/target/tunnel-agent-0.1.0-SNAPSHOT-runner.jar}
+SESSION_JAR=${LB_SESSION_JAR:-$ROOT/session-service/target/quarkus-app/quarkus-run.jar}
+REDIS_PREFIX="lbbench:$TS:$$:"   # every Redis key of the relay leg; removed at the end (never touches other keys)
 LB_ISSUER=https://localbridge.dev/
 LB_USER='bench|user1'          # owns the agent's tunnel; requests go to /api/tunnel/bench%7Cuser1/...
 LB_USER_ENC='bench%7Cuser1'
@@ -52,7 +58,7 @@ while [[ $# -gt 0 ]]; do
     --legs) LEGS=${2:?--legs needs a value}; shift 2 ;;
     --build) BUILD=1; shift ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -90,6 +96,15 @@ alive() { # alive NAME — is the process we started under NAME still running?
   for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do [[ ${PNAMES[$i]} == "$1" ]] && { kill -0 "${PIDS[$i]}" 2>/dev/null; return; }; done
   return 1
 }
+REDIS_USED=0
+redis_cleanup() { # remove the relay leg's keys (only those under our unique prefix) from the shared Redis
+  ((REDIS_USED)) && command -v redis-cli >/dev/null || return 0
+  REDIS_USED=0
+  local n
+  n=$(redis-cli -u "$REDIS_URL_BENCH" --scan --pattern "${REDIS_PREFIX}*" 2>/dev/null \
+      | xargs -r -n 100 redis-cli -u "$REDIS_URL_BENCH" del 2>/dev/null | awk '{ s += $1 } END { print s + 0 }') || true
+  log "removed ${n:-0} Redis keys under $REDIS_PREFIX"
+}
 CLEANED=0
 cleanup() {
   local rc=$?
@@ -99,6 +114,7 @@ cleanup() {
   local i
   for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do stop_one "$i"; done
   rm -f "$RUN/www/big.bin" 2>/dev/null || true
+  redis_cleanup
   if [[ -d $RUN ]]; then
     if ((rc == 0 && KEEP == 0)); then rm -rf "$RUN"; else log "logs and configs kept in $RUN"; fi
   fi
@@ -109,7 +125,7 @@ trap 'log "interrupted"; exit 130' INT
 trap 'log "terminated"; exit 143' TERM
 
 # ---------------------------------------------------------------------------------------------------------------
-# free ports: random in 20000-59999, not listening, not handed out before in this run
+# free ports: random in 20000-59999 (below the ephemeral range), not listening, not handed out before in this run
 declare -A USED_PORTS=()
 port_in_use() {
   if command -v ss >/dev/null; then
@@ -117,10 +133,16 @@ port_in_use() {
   fi
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
+# Below the kernel's ephemeral range when there is room (an outgoing connection's source port can otherwise take a
+# port between our check and the bind).
+PORT_LO=20000 PORT_HI=59999
+if read -r _eph_lo _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null && ((_eph_lo - 1 - PORT_LO >= 5000)); then
+  PORT_HI=$((_eph_lo - 1))
+fi
 free_port() { # free_port VAR
   local p
   while :; do
-    p=$((20000 + RANDOM % 40000))
+    p=$((PORT_LO + RANDOM % (PORT_HI - PORT_LO + 1)))
     [[ -z ${USED_PORTS[$p]-} ]] || continue
     port_in_use "$p" && continue
     USED_PORTS[$p]=1
@@ -275,23 +297,54 @@ EOF
     || { cat "$RUN/sshd.log" "$RUN/ssh-R.log" >&2; die "ssh -R tunnel did not come up"; }
 }
 
-# LocalBridge: one gateway (standalone, no session-service) + one agent whose target is the same origin
-LB_SKIP_REASON=
-start_localbridge() {
-  if [[ ! -f $GW_JAR || ! -f $AGENT_JAR ]] && ((BUILD)); then
-    log "building gateway-service and tunnel-agent (./mvnw package -DskipTests)"
-    (cd "$ROOT" && ./mvnw -q -DskipTests package -pl gateway-service,tunnel-agent -am) >"$RUN/build-lb.log" 2>&1 \
-      || log "build failed, see $RUN/build-lb.log"
+# The LocalBridge jars: built when missing and --build is given, then COPIED into the run directory, so that a
+# colleague's rebuild of target/ during the run cannot pull them away (a Quarkus fast-jar is the whole quarkus-app/).
+lb_jars() {
+  if [[ ! -f $GW_JAR || ! -f $AGENT_JAR || ! -f $SESSION_JAR ]] && ((BUILD)); then
+    log "building session-service, gateway-service and tunnel-agent (./mvnw -o package -DskipTests)"
+    (cd "$ROOT" && ./mvnw -q -o -DskipTests package -pl session-service,gateway-service,tunnel-agent -am) \
+      >"$RUN/build-lb.log" 2>&1 || log "build failed, see $RUN/build-lb.log"
   fi
-  [[ -f $GW_JAR ]] || { LB_SKIP_REASON="gateway jar missing ($GW_JAR); build it or pass --build"; return 1; }
-  [[ -f $AGENT_JAR ]] || { LB_SKIP_REASON="agent jar missing ($AGENT_JAR); build it or pass --build"; return 1; }
+  GW_JAR=$(snapshot_app gateway "$GW_JAR")
+  SESSION_JAR=$(snapshot_app session-service "$SESSION_JAR")
+  AGENT_JAR=$(snapshot_app agent "$AGENT_JAR")
+}
+snapshot_app() { # snapshot_app NAME JAR — prints the path of the copy (or JAR itself when it is missing)
+  local name=$1 jar=$2 dest=$RUN/apps/$1 try
+  [[ -f $jar ]] || { echo "$jar"; return; }
+  for ((try = 1; try <= 30; try++)); do
+    rm -rf "$dest"; mkdir -p "$dest"
+    if [[ $(basename "$jar") == quarkus-run.jar ]]; then
+      cp -r "$(dirname "$jar")/." "$dest/" 2>/dev/null && [[ -f $dest/quarkus-run.jar && -f $dest/quarkus/quarkus-application.dat ]] \
+        && { echo "$dest/quarkus-run.jar"; return; }
+    else
+      cp "$jar" "$dest/" 2>/dev/null \
+        && { ! command -v unzip >/dev/null || unzip -tq "$dest/$(basename "$jar")" >/dev/null 2>&1; } \
+        && { echo "$dest/$(basename "$jar")"; return; }
+    fi
+    log "$name: $jar is being rebuilt, waiting for a complete copy ($try/30)"
+    sleep 2
+  done
+  echo "$jar"
+}
 
+# key pair and JWTs, shared by the localbridge and relay legs (made once)
+lb_keys() {
+  [[ -f $RUN/caller.jwt ]] && return 0
   "$ROOT/scripts/dev-keys.sh" "$RUN/keys" 2>/dev/null
   "$ROOT/scripts/mint-token.sh" --key "$RUN/keys/private.pem" --sub "$LB_USER" --iss "$LB_ISSUER" --ttl 7200 >"$RUN/agent.jwt"
   "$ROOT/scripts/mint-token.sh" --key "$RUN/keys/private.pem" --sub "$LB_USER" --iss "$LB_ISSUER" --ttl 7200 >"$RUN/caller.jwt"
   "$ROOT/scripts/mint-token.sh" --key "$RUN/keys/private.pem" --sub "$LB_CONNECT_USER" --iss "$LB_ISSUER" --ttl 7200 >"$RUN/connect.jwt"
   chmod 600 "$RUN"/*.jwt
   CALLER_JWT=$(<"$RUN/caller.jwt")
+}
+
+# LocalBridge: one gateway (standalone, no session-service) + one agent whose target is the same origin
+LB_SKIP_REASON=
+start_localbridge() {
+  [[ -f $GW_JAR ]] || { LB_SKIP_REASON="gateway jar missing ($GW_JAR); build it or pass --build"; return 1; }
+  [[ -f $AGENT_JAR ]] || { LB_SKIP_REASON="agent jar missing ($AGENT_JAR); build it or pass --build"; return 1; }
+  lb_keys
 
   free_port GW_PORT
   free_port GW_MGMT_PORT
@@ -330,6 +383,98 @@ start_localbridge() {
   log "agent: $(grep -Em1 '(^|[[:space:]])tunnel up:' "$RUN/agent.log")"
   wait_status "$LB_SMALL" 200 30 -H "Authorization: Bearer $CALLER_JWT" \
     || { LB_SKIP_REASON="gateway did not route to the tunnel (no 200 on $LB_SMALL)"; return 1; }
+}
+
+# Ports are picked free, but another process (a colleague's test) may take one before our JVM binds it: a cluster
+# process that exits with "Address already in use" is started again on fresh ports (at most 3 times).
+launch_session_service() {
+  free_port SS_PORT; free_port SS_MGMT_PORT
+  # shellcheck disable=SC2086
+  start_bg session-service env \
+    TUNNEL_SESSION_STORE=redis REDIS_URL="$REDIS_URL_BENCH" TUNNEL_REDIS_KEY_PREFIX="$REDIS_PREFIX" \
+    TUNNEL_CLUSTER_SECRET="$SECRET" \
+    QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$SS_PORT" QUARKUS_MANAGEMENT_PORT="$SS_MGMT_PORT" \
+    TUNNEL_RATE_LIMIT_MAX_REQUESTS=100000000 TUNNEL_MAX_CONNECTIONS_PER_USER=100 \
+    "$JAVA" ${LB_JAVA_OPTS-} -jar "$SESSION_JAR"
+}
+launch_gateway() { # a|b
+  local n=$1 N=${1^^} port mgmt relay
+  free_port port; free_port mgmt; free_port relay
+  printf -v "G${N}_PORT" '%s' "$port"
+  printf -v "G${N}_MGMT_PORT" '%s' "$mgmt"
+  printf -v "G${N}_RELAY_PORT" '%s' "$relay"
+  # shellcheck disable=SC2086
+  start_bg "gateway-$n" env \
+    QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$port" QUARKUS_MANAGEMENT_PORT="$mgmt" \
+    TUNNEL_NODE_ID="bench-$n" TUNNEL_RELAY_PORT="$relay" TUNNEL_RELAY_ADVERTISE_HOST=127.0.0.1 \
+    TUNNEL_SESSION_URL="http://127.0.0.1:$SS_PORT" TUNNEL_CLUSTER_SECRET="$SECRET" \
+    MP_JWT_VERIFY_PUBLICKEY_LOCATION="$RUN/keys/public.pem" MP_JWT_VERIFY_ISSUER="$LB_ISSUER" \
+    TUNNEL_RATE_LIMIT_MAX_REQUESTS=100000000 TUNNEL_MAX_CONNECTIONS_PER_USER=100 \
+    "$JAVA" ${LB_JAVA_OPTS-} -jar "$GW_JAR"
+}
+await_ready() { # NAME MGMT_PORT_VAR RELAUNCH_CMD — until /q/health/ready answers 200 on the management port
+  local name=$1 var=$2 relaunch=$3 try=1
+  until [[ $(curl -s -o /dev/null -m 2 -w '%{http_code}' "http://127.0.0.1:${!var}/q/health/ready" || true) == 200 ]]; do
+    if ! alive "$name"; then
+      if ((try < 3)) && grep -q 'Address already in use' "$RUN/$name.log"; then
+        cp "$RUN/$name.log" "$RUN/$name.log.bind-failure-$try"
+        log "$name: a port was taken meanwhile (Address already in use), starting it again on other ports"
+        try=$((try + 1))
+        $relaunch
+        continue
+      fi
+      tail -30 "$RUN/$name.log" >&2
+      RELAY_SKIP_REASON="$name exited at start-up, see $name.log"
+      return 1
+    fi
+    ((SECONDS < RELAY_DEADLINE)) || { RELAY_SKIP_REASON="$name not ready after 120 s (Redis $REDIS_URL_BENCH?)"; return 1; }
+    sleep 0.2
+  done
+}
+
+# The relay leg: session-service (Redis, keys under $REDIS_PREFIX) + gateway A (holds the agent's tunnel) + gateway B
+# (relays to A), the cluster wiring of scripts/run-local.sh. Limits lifted on all three (the rate limiter still takes
+# token batches from session-service, op="tokens"; they are counted and reported, not hidden).
+RELAY_SKIP_REASON=
+start_relay() {
+  local jar
+  for jar in "$GW_JAR" "$AGENT_JAR" "$SESSION_JAR"; do
+    [[ -f $jar ]] || { RELAY_SKIP_REASON="jar missing ($jar); build it or pass --build"; return 1; }
+  done
+  if ! redis-cli -u "$REDIS_URL_BENCH" ping 2>/dev/null | grep -q PONG; then
+    if command -v redis-cli >/dev/null; then RELAY_SKIP_REASON="no Redis answering on $REDIS_URL_BENCH (BENCH_REDIS_URL)"; return 1; fi
+    log "redis-cli not installed: cannot check $REDIS_URL_BENCH beforehand nor remove the keys under $REDIS_PREFIX afterwards"
+  fi
+  lb_keys
+  SECRET=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  REDIS_USED=1
+  RELAY_DEADLINE=$((SECONDS + 120))
+  launch_session_service
+  await_ready session-service SS_MGMT_PORT launch_session_service || return 1
+  launch_gateway a
+  launch_gateway b
+  await_ready gateway-a GA_MGMT_PORT "launch_gateway a" || return 1
+  await_ready gateway-b GB_MGMT_PORT "launch_gateway b" || return 1
+  RA_SMALL=http://127.0.0.1:$GA_PORT/api/tunnel/$LB_USER_ENC/small.json
+  RB_SMALL=http://127.0.0.1:$GB_PORT/api/tunnel/$LB_USER_ENC/small.json
+  local deadline
+  # shellcheck disable=SC2086
+  start_bg relay-agent "$JAVA" ${LB_JAVA_OPTS-} -jar "$AGENT_JAR" \
+    --gateway "ws://127.0.0.1:$GA_PORT" --token-file "$RUN/agent.jwt" --target "http://127.0.0.1:$ORIGIN_PORT"
+  deadline=$((SECONDS + 60))
+  until grep -Eq '(^|[[:space:]])tunnel up:' "$RUN/relay-agent.log" 2>/dev/null; do
+    alive relay-agent || { tail -30 "$RUN/relay-agent.log" >&2; RELAY_SKIP_REASON="agent exited before 'tunnel up:'"; return 1; }
+    ((SECONDS < deadline)) || { tail -30 "$RUN/relay-agent.log" >&2; RELAY_SKIP_REASON="agent printed no 'tunnel up:' line"; return 1; }
+    sleep 0.2
+  done
+  log "relay agent (on gateway A): $(grep -Em1 '(^|[[:space:]])tunnel up:' "$RUN/relay-agent.log")"
+  wait_status "$RA_SMALL" 200 30 -H "Authorization: Bearer $CALLER_JWT" \
+    || { RELAY_SKIP_REASON="gateway A did not route to its tunnel (no 200 on $RA_SMALL)"; return 1; }
+  wait_status "$RB_SMALL" 200 30 -H "Authorization: Bearer $CALLER_JWT" \
+    || { RELAY_SKIP_REASON="gateway B did not relay to A (no 200 on $RB_SMALL)"; return 1; }
+  local holder
+  holder=$(redis-cli -u "$REDIS_URL_BENCH" --scan --pattern "${REDIS_PREFIX}*" 2>/dev/null | wc -l || true)
+  log "cluster up: session-service :$SS_PORT, gateway A :$GA_PORT (relay :$GA_RELAY_PORT), gateway B :$GB_PORT (relay :$GB_RELAY_PORT); ${holder:-?} Redis keys under $REDIS_PREFIX"
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -419,6 +564,88 @@ measure_leg() { # LEG SMALL_URL BIG_URL [BEARER TOKEN_FILE]
   measure_download "$1" "$3" "${4-}"
 }
 
+jit_warmup() { # LEG URL BEARER — discarded wrk load so that the JVMs (gateways, agent) have JIT-compiled the hot path
+  local leg=$1 url=$2 bearer=$3 out rps non2xx
+  log "$leg: JIT warm-up, wrk -t$WRK_THREADS -c$WRK_CONNS -d${JIT_WARMUP}s (discarded)"
+  out=$(wrk -t"$WRK_THREADS" -c"$WRK_CONNS" -d"${JIT_WARMUP}s" -H "Authorization: Bearer $bearer" "$url" 2>&1 || true)
+  printf '%s\n' "$out" >"$RUN/$leg-jit-warmup.log"
+  rps=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' <<<"$out")
+  non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' <<<"$out")
+  log "$leg: warm-up done, ${rps:-?} req/s${non2xx:+, WARNING: $non2xx non-2xx responses}"
+}
+
+# session-service calls per proxied request: counters from both gateways' /q/metrics, before and after
+RELAY_BG_OPS=" heartbeat renew stats events "   # per-interval background calls, not per request: not counted
+metrics_snapshot() { # WHEN (before|after)
+  local g mgmt
+  for g in a b; do
+    if [[ $g == a ]]; then mgmt=$GA_MGMT_PORT; else mgmt=$GB_MGMT_PORT; fi
+    curl -s -m 5 "http://127.0.0.1:$mgmt/q/metrics" >"$RUN/metrics-$g-$1.txt" || true
+    grep -q '^localbridge_' "$RUN/metrics-$g-$1.txt" || NOTE[relay.calls]="no localbridge_ metrics from gateway $g ($1)"
+  done
+}
+metric_delta() { # METRIC LABEL — "label-value delta" lines, summed over both gateways, after − before
+  awk -v m="$1" -v l="$2" '
+    FNR == 1 { sign = (FILENAME ~ /-after\.txt$/) ? 1 : -1 }
+    index($0, m "{") == 1 {
+      key = "all"
+      if (l != "" && match($0, l "=\"[^\"]*\"")) key = substr($0, RSTART + length(l) + 2, RLENGTH - length(l) - 3)
+      d[key] += sign * $NF
+    }
+    END { for (k in d) printf "%s %.0f\n", k, d[k] }' \
+    "$RUN/metrics-a-before.txt" "$RUN/metrics-b-before.txt" "$RUN/metrics-a-after.txt" "$RUN/metrics-b-after.txt" | sort
+}
+
+measure_relay() {
+  jit_warmup relay_b "$RB_SMALL" "$CALLER_JWT"
+  jit_warmup relay_a "$RA_SMALL" "$CALLER_JWT"
+  metrics_snapshot before
+  local t0=$SECONDS
+  measure_latency relay_local "$RA_SMALL" "$RUN/caller.jwt"
+  measure_latency relay_remote "$RB_SMALL" "$RUN/caller.jwt"
+  metrics_snapshot after
+  R[relay.window]=$((SECONDS - t0))
+
+  local l50=${R[relay_local.p50]-} l99=${R[relay_local.p99]-} r50=${R[relay_remote.p50]-} r99=${R[relay_remote.p99]-}
+  if [[ -n $l50 && -n $r50 && $l50 != NaN && $r50 != NaN ]]; then
+    R[relay.extra_p50]=$(awk -v a="$r50" -v b="$l50" 'BEGIN { print a - b }')
+    R[relay.extra_p99]=$(awk -v a="$r99" -v b="$l99" 'BEGIN { print a - b }')
+  fi
+  local leg
+  for leg in relay_local relay_remote; do # uncorrected service time, for reading a corrected figure that piled up
+    R[$leg.svc]=$(awk '$1 == "service" && $2 == "p50" && $7 == "p99" { printf "p50 %.0f µs, p99 %.0f µs", $3, $8 }' "$RUN/$leg-latency.log" 2>/dev/null)
+  done
+  NOTE[relay.lat]="${NOTE[relay_local.lat]:+local: ${NOTE[relay_local.lat]# }}${NOTE[relay_remote.lat]:+ relayed: ${NOTE[relay_remote.lat]# }}"
+
+  local op n requests=0 calls=0 tokens=0 routing=0 counted= background= outcomes= failed= relayed=0
+  while read -r op n; do
+    [[ -n $op ]] || continue
+    if [[ $RELAY_BG_OPS == *" $op "* ]]; then background+="${background:+, }$op $n"; continue; fi
+    counted+="${counted:+, }$op $n"
+    calls=$((calls + n))
+    if [[ $op == tokens* ]]; then tokens=$((tokens + n)); else routing=$((routing + n)); fi
+  done < <(metric_delta localbridge_session_calls_total op)
+  while read -r op n; do
+    [[ -n $op ]] || continue
+    ((n != 0)) || continue
+    outcomes+="${outcomes:+, }$op $n"
+    requests=$((requests + n))
+    [[ $op == success ]] || failed+=" $op $n"
+  done < <(metric_delta localbridge_requests_total outcome)
+  relayed=$(metric_delta localbridge_relay_served_total "" | awk '{ s += $2 } END { print s + 0 }')
+  R[relay.requests]=$requests
+  R[relay.calls]=$calls
+  R[relay.tokens]=$tokens
+  R[relay.routing]=$routing
+  R[relay.relayed]=$relayed
+  R[relay.counted]=${counted:-none called}
+  R[relay.background]=${background:-none called}
+  R[relay.outcomes]=${outcomes:-none}
+  [[ -z $failed ]] || NOTE[relay.calls]+=" requests not all successful:$failed"
+  ((requests > 0)) || NOTE[relay.calls]+=" no proxied requests counted"
+  log "relay: extra p50 $(fmt_us "${R[relay.extra_p50]-}"), p99 $(fmt_us "${R[relay.extra_p99]-}"); $requests proxied requests ($outcomes; $relayed served by A's relay), session-service calls: counted [${counted:-none}], background not counted [${background:-none}]"
+}
+
 # ---------------------------------------------------------------------------------------------------------------
 # the report
 fmt_us() { [[ -n ${1-} && $1 != NaN ]] && awk -v v="$1" 'BEGIN { printf "%.0f µs", v }' || echo "—"; }
@@ -442,6 +669,27 @@ added_met() { # LB DIRECT LIMIT_US
   awk -v l="$1" -v d="$2" -v lim="$3" 'BEGIN { a = l - d; printf "%s (added %+.0f µs)", (a <= lim ? "yes" : "no"), a }'
 }
 min_met() { [[ -n ${1-} && $1 != NaN ]] && awk -v v="$1" -v lim="$2" 'BEGIN { print (v >= lim ? "yes" : "no") }' || echo "not measured"; }
+fmt_sus() { [[ -n ${1-} && $1 != NaN ]] && awk -v v="$1" 'BEGIN { printf "%+.0f µs", v }' || echo "—"; }
+per_req() { # per_req CALLS REQUESTS
+  [[ -n ${1-} && -n ${2-} ]] && (($2 > 0)) || { echo "—"; return; }
+  awk -v c="$1" -v r="$2" 'BEGIN { if (c == 0) printf "0"; else printf "%.3g", c / r }'
+  printf ' (%s calls / %s requests)' "$(fmt_n "$1")" "$(fmt_n "$2")"
+}
+relay_verdict() { # relay_verdict RESULT NOTEKEY — like verdict, for the relay leg
+  if [[ -n $RELAY_SKIP_REASON ]]; then echo "not measured"
+  elif [[ -n ${NOTE[relay.$2]-} ]]; then echo "no (run had errors)"
+  elif [[ -n ${RELAY_RECONNECTS-} ]]; then echo "no (agent reconnected)"
+  else echo "$1"; fi
+}
+relay_lat_cell() { # relay_lat_cell p50|p99
+  [[ -z $RELAY_SKIP_REASON ]] || { echo "n/a"; return; }
+  with_note "$(fmt_sus "${R[relay.extra_$1]-}") (local via A $(fmt_us "${R[relay_local.$1]-}"), relayed via B $(fmt_us "${R[relay_remote.$1]-}"))" "${NOTE[relay.lat]-}"
+}
+relay_calls_cell() { # relay_calls_cell KEY
+  [[ -z $RELAY_SKIP_REASON ]] || { echo "n/a"; return; }
+  with_note "$(per_req "${R[relay.$1]-}" "${R[relay.requests]-}")" "${NOTE[relay.calls]-}"
+}
+zero_met() { [[ -n ${1-} ]] && { (($1 == 0)) && echo yes || echo no; } || echo "not measured"; }
 max_met() { [[ -n ${1-} && $1 != NaN ]] && awk -v v="$1" -v lim="$2" 'BEGIN { print (v <= lim ? "yes" : "no") }' || echo "not measured"; }
 
 report() {
@@ -454,8 +702,17 @@ report() {
     echo "- tools: $(nginx -v 2>&1 | sed 's/.*: //'), $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}'), $(ssh -V 2>&1 | cut -d, -f1)"
     echo "- settings: latency $RATE req/s × ${LAT_SECS}s on 1 connection (+${LAT_WARMUP}s warm-up); wrk ${WRK_THREADS} threads × ${WRK_CONNS} connections × ${WRK_SECS}s (+${WRK_WARMUP}s warm-up); 100 MiB download best of $DL_TRIES; $CONNECT_N tunnel opens (+5 warm-up)$( ((QUICK)) && echo '; **--quick run: indicative only**')"
     echo "- legs run: $LEGS"
+    if want localbridge || want relay; then
+      echo "- JIT warm-up: gateways, agent and session-service are JVMs, so every LocalBridge and relay measurement is preceded by ${JIT_WARMUP}s of discarded load through the same path (wrk -t$WRK_THREADS -c$WRK_CONNS; relay leg: ${JIT_WARMUP}s via B, then ${JIT_WARMUP}s via A), on top of each tool's own warm-up"
+    fi
     [[ -z $LB_SKIP_REASON ]] || echo "- **LocalBridge leg not measured:** $LB_SKIP_REASON"
     [[ -z ${LB_RECONNECTS-} ]] || echo "- **LocalBridge agent reconnected $LB_RECONNECTS time(s) during the run** (see agent.log)"
+    if want relay; then
+      if [[ -n $RELAY_SKIP_REASON ]]; then echo "- **relay leg not measured:** $RELAY_SKIP_REASON"
+      else echo "- relay leg: session-service (Redis $REDIS_URL_BENCH, keys under \`$REDIS_PREFIX\`, removed afterwards) + gateway A holding the agent's tunnel + gateway B relaying to A; rate limit set to 100,000,000 per window on all three, so the cluster limiter still runs and takes token batches"
+      fi
+    fi
+    [[ -z ${RELAY_RECONNECTS-} ]] || echo "- **relay agent reconnected $RELAY_RECONNECTS time(s) during the run** (see relay-agent.log)"
     echo
     echo "| figure | direct | nginx | ssh -R | LocalBridge | LocalBridge/direct | target (ARCHITECTURE.md) | met |"
     echo "|---|---|---|---|---|---|---|---|"
@@ -465,12 +722,21 @@ report() {
     echo "| one 100 MiB download, MB/s (best of $DL_TRIES) | $(cell direct mbps fmt_n dl) | $(cell nginx mbps fmt_n dl) | $(cell ssh mbps fmt_n dl) | $(cell $lb mbps fmt_n dl) | $(ratio "${R[$lb.mbps]-}" "${R[direct.mbps]-}") | ≥ 700 MB/s | $(verdict "$(min_met "${R[$lb.mbps]-}" 700)" dl) |"
     echo "| tunnel establishment p50 (upgrade + JWT + lease) | — | — | — | $(cell $lb conn_p50 fmt_ms conn) | — | — | — |"
     echo "| tunnel establishment p99 (upgrade + JWT + lease) | — | — | — | $(cell $lb conn_p99 fmt_ms conn) | — | ≤ 50 ms | $(verdict "$(max_met "${R[$lb.conn_p99]-}" 50000)" conn) |"
-    # TODO(issue 3): cross-replica leg — start two gateways with TUNNEL_SESSION_URL (+ session-service, memory store),
-    # the agent on gateway A, and run measure_latency against gateway B (relayed) and A (local); fill this row with
-    # the p50/p99 difference (target: relayed extra p50 ≤ 50 µs) and count session-service calls per request from
-    # /q/metrics (target 0 in steady state).
-    echo "| relayed (cross-replica) extra p50 / p99 | — | — | — | not measured yet | — | ≤ 50 µs (p50) | TODO (issue 3) |"
+    if want relay; then
+      echo "| relayed (cross-replica) extra p50, B − A, 1 conn @ $RATE req/s | — | — | — | $(relay_lat_cell p50) | — | ≤ 50 µs | $(relay_verdict "$(max_met "${R[relay.extra_p50]-}" 50)" lat) |"
+      echo "| relayed (cross-replica) extra p99, B − A | — | — | — | $(relay_lat_cell p99) | — | — | — |"
+      echo "| session-service calls per proxied request, steady state¹ | — | — | — | $(relay_calls_cell calls) | — | 0 | $(relay_verdict "$(zero_met "${R[relay.calls]-}")" calls) |"
+      echo "| … of which rate-limit token batches (\`op=tokens*\`)² | — | — | — | $(relay_calls_cell tokens) | — | — (≤ 1 per batch of ≤ 50) | — |"
+      echo "| … of which routing and lease calls (all other counted ops) | — | — | — | $(relay_calls_cell routing) | — | 0 (cached route) | $(relay_verdict "$(zero_met "${R[relay.routing]-}")" calls) |"
+    else
+      echo "| relayed (cross-replica) extra p50 / p99, session-service calls per request | — | — | — | not run | — | ≤ 50 µs (p50), 0 calls | not measured |"
+    fi
     echo
+    if want relay && [[ -z $RELAY_SKIP_REASON ]]; then
+      echo "¹ Counters \`localbridge_session_calls_total\` (by \`op\`) and \`localbridge_requests_total\` (summed over \`outcome\`) of **both** gateways' \`/q/metrics\`, after the JIT warm-up, before and after the two measured latency runs (local via A, then relayed via B, each with its own warm-up). Counted ops (every op except the per-interval background ones), calls during the window: ${R[relay.counted]}. Not counted — heartbeat, renew, stats, events are per-interval background calls, not per request: ${R[relay.background]}. Proxied requests in the window (~${R[relay.window]} s): ${R[relay.requests]} (${R[relay.outcomes]}); of them served by A's relay port for B: ${R[relay.relayed]}. A \`lookup\` is B refreshing its cached route to A once per \`TUNNEL_ROUTE_CACHE_TTL\` (30 s by default) while the route is in use, so up to one per 30 s may appear even in steady state: it is counted all the same. The gateways have no Redis client: Redis is reached only through session-service, so these calls bound the Redis round trips per request as well."
+      echo "² The cluster-wide rate limiter leases tokens in batches (\`POST /api/ratelimit/tokens\`, at most one call per batch of up to 50 requests per user and replica); amortised, not a round trip on each request's path, but shown here rather than hidden."
+      echo "Relay leg, uncorrected service time (request sent → response read, without the wait behind earlier requests): local via A ${R[relay_local.svc]:-—}; relayed via B ${R[relay_remote.svc]:-—}. When it is close to 1/rate the corrected figures pile up (each late response delays the ones queued behind it)."
+    fi
     echo "Reference figures from ARCHITECTURE.md on this kind of machine: direct 64 µs / 61k req/s / 3 GB/s; nginx hop 79 µs / 32.6k req/s / 496 MB/s; ssh -R 131 µs (p99 41.9 ms) / 18k req/s / 613 MB/s."
     echo "Latencies are coordinated-omission corrected (from each request's scheduled send time). MB = 10^6 bytes. ⚠ marks a figure whose run had errors; see bench/README.md."
   } >"$RESULTS"
@@ -501,20 +767,35 @@ main() {
     stop_by_name ssh-R   # free the CPU for the next leg
     stop_by_name sshd
   fi
+  local ups
+  if want localbridge || want relay; then lb_jars; fi
   if want localbridge; then
     if start_localbridge; then
+      jit_warmup localbridge "$LB_SMALL" "$CALLER_JWT"
       measure_leg localbridge "$LB_SMALL" "$LB_BIG" "$CALLER_JWT" "$RUN/caller.jwt"
       measure_connect localbridge "ws://127.0.0.1:$GW_PORT/ws/tunnel" "$RUN/connect.jwt"
-      local ups
       ups=$(grep -Ec '(^|[[:space:]])tunnel up:' "$RUN/agent.log" || true)
       if ((ups > 1)); then LB_RECONNECTS=$((ups - 1)); KEEP=1; fi
     else
       log "LocalBridge leg skipped: $LB_SKIP_REASON"
     fi
+    stop_by_name agent   # free the CPU for the next leg
+    stop_by_name gateway
   else
     LB_SKIP_REASON="not selected with --legs"
   fi
-  # TODO(issue 3): cross-replica leg (relayed vs local p50/p99), see the TODO in report().
+  if want relay; then
+    if start_relay; then
+      measure_relay
+      ups=$(grep -Ec '(^|[[:space:]])tunnel up:' "$RUN/relay-agent.log" || true)
+      if ((ups > 1)); then RELAY_RECONNECTS=$((ups - 1)); KEEP=1; fi
+    else
+      log "relay leg skipped: $RELAY_SKIP_REASON"
+      KEEP=1
+    fi
+  else
+    RELAY_SKIP_REASON="not selected with --legs"
+  fi
   report
 }
 
