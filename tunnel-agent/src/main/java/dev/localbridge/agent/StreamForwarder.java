@@ -4,6 +4,7 @@ import dev.localbridge.protocol.Frame;
 import dev.localbridge.protocol.ResetReason;
 import dev.localbridge.protocol.TunnelProtocol;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -47,6 +48,7 @@ final class StreamForwarder {
     private HttpClientResponse response;
     private long sendCredit = TunnelProtocol.INITIAL_WINDOW_BYTES;
     private Buffer pending;
+    private boolean flushScheduled;
     private boolean paused;
     private boolean responseEnded;
 
@@ -200,12 +202,29 @@ final class StreamForwarder {
         });
     }
 
+    /**
+     * Collects what the target sends within one event-loop turn (Netty hands over several reads per turn) into one
+     * frame of up to {@link TunnelProtocol#MAX_CHUNK_BYTES}, so that a fast download costs few frames; a streamed token
+     * still leaves at the end of the turn that read it.
+     */
     private void onResponseData(Buffer data) {
         if (closed) {
             return;
         }
-        pending = pending == null ? data : Buffer.buffer().appendBuffer(pending).appendBuffer(data);
-        flush();
+        if (pending == null) {
+            pending = Buffer.buffer(Math.max(data.length(), 16 * 1024)).appendBuffer(data);
+        } else {
+            pending.appendBuffer(data);
+        }
+        if (pending.length() >= TunnelProtocol.MAX_CHUNK_BYTES) {
+            flush();
+        } else if (!flushScheduled) {
+            flushScheduled = true;
+            Vertx.currentContext().runOnContext(v -> {
+                flushScheduled = false;
+                flush();
+            });
+        }
     }
 
     /** Credit from the gateway for the response body. */
@@ -226,7 +245,8 @@ final class StreamForwarder {
             int n = (int) Math.min(Math.min(pending.length(), TunnelProtocol.MAX_CHUNK_BYTES), sendCredit);
             out.send(new Frame.ResponseBody(id, pending.getBytes(0, n)));
             sendCredit -= n;
-            pending = n == pending.length() ? null : pending.slice(n, pending.length());
+            pending = n == pending.length() ? null
+                    : Buffer.buffer(pending.length() - n).appendBuffer(pending, n, pending.length() - n);
         }
         if (closed || response == null) {
             return;

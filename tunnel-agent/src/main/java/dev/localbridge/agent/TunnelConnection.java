@@ -1,6 +1,7 @@
 package dev.localbridge.agent;
 
 import dev.localbridge.protocol.Frame;
+import dev.localbridge.protocol.FrameLimits;
 import dev.localbridge.protocol.GoAwayReason;
 import dev.localbridge.protocol.FrameCodec;
 import dev.localbridge.protocol.ProtocolException;
@@ -39,8 +40,11 @@ final class TunnelConnection implements FrameSink {
     static final short PROTOCOL_ERROR = 1002;
     static final short KEEPALIVE_TIMEOUT = 4408;
 
-    /** Largest WebSocket frame payload the agent sends; longer messages are split into continuation frames. */
-    private static final int MAX_OUTGOING_FRAME = 65_536;
+    /**
+     * Largest WebSocket frame payload the agent sends: one whole protocol message (the gateway accepts frames of that
+     * size); anything longer would be split into continuation frames.
+     */
+    private static final int MAX_OUTGOING_FRAME = FrameLimits.DEFAULT.maxMessageBytes();
 
     private static final Logger LOG = Logger.getLogger(TunnelConnection.class.getName());
 
@@ -196,13 +200,16 @@ final class TunnelConnection implements FrameSink {
         if (ws.isClosed()) {
             return;
         }
-        Buffer message = Buffer.buffer(codec.encode(frame));
+        byte[] bytes = codec.encode(frame);
+        // A buffer of Vert.x's own heap type: Netty masks it (client frames must be masked) with intrinsic word reads;
+        // a wrapped byte[] would be masked through a delegating wrapper, several times slower.
+        Buffer message = Buffer.buffer(bytes.length).appendBytes(bytes);
         int length = message.length();
         if (length <= MAX_OUTGOING_FRAME) {
             ws.writeFrame(WebSocketFrame.binaryFrame(message, true));
             return;
         }
-        // Fragment by hand so that a gateway on the default 64 KiB frame limit still accepts full-size chunks,
+        // Fragment by hand should a message ever exceed the frame size the gateway accepts,
         // while this side keeps accepting larger frames.
         ws.writeFrame(WebSocketFrame.binaryFrame(message.slice(0, MAX_OUTGOING_FRAME), false));
         for (int from = MAX_OUTGOING_FRAME; from < length; from += MAX_OUTGOING_FRAME) {

@@ -13,10 +13,10 @@ public final class TunnelProtocol {
     public static final int FRAME_HEADER_BYTES = 6;
 
     /** Largest body chunk in one frame. */
-    public static final int MAX_CHUNK_BYTES = 64 * 1024;
+    public static final int MAX_CHUNK_BYTES = 256 * 1024;
 
     /** Flow-control credit each side grants for every stream when it opens. */
-    public static final int INITIAL_WINDOW_BYTES = 512 * 1024;
+    public static final int INITIAL_WINDOW_BYTES = 1024 * 1024;
 
     private TunnelProtocol() {
     }

@@ -104,13 +104,24 @@ class FrameEncoderRefusalTest {
     /** A header block within its own limit can still make the whole message too large for the peer. */
     @Test
     void refusesHeadFrameAboveTheMessageLimit() {
-        FrameLimits limits = FrameLimits.DEFAULT;
+        // Limits where a header block within its own limit (64 KiB) is larger than a whole message may be.
+        FrameLimits limits = new FrameLimits(64 * 1024 + TunnelProtocol.FRAME_HEADER_BYTES, 200, 64 * 1024,
+                16 * 1024, 1024);
+        FrameCodec tight = new FrameCodec(limits);
         int fitting = limits.maxMessageBytes() - TunnelProtocol.FRAME_HEADER_BYTES - 2 - 2 - 1 - 2 - 1;
-        assertEncodes(response(List.of(new Header("x", "v".repeat(fitting)))));
-        assertRefused(response(List.of(new Header("x", "v".repeat(fitting + 1)))));
-        assertRefused(response(List.of(new Header("x", "v".repeat(limits.maxHeaderBytes() - 1)))));
-        assertRefused(new Frame.RequestHead(1, "GET", "/" + "t".repeat(limits.maxTargetBytes() - 1),
-                headers(2, "a", "v".repeat(25_000)), true));
+        Frame fits = response(List.of(new Header("x", "v".repeat(fitting))));
+        try {
+            assertThat(tight.decode(tight.encode(fits))).isEqualTo(fits);
+        } catch (ProtocolException e) {
+            throw new AssertionError(e);
+        }
+        assertThatThrownBy(() -> tight.encode(response(List.of(new Header("x", "v".repeat(fitting + 1))))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> tight.encode(response(List.of(new Header("x", "v".repeat(limits.maxHeaderBytes()
+                - 1)))))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> tight.encode(new Frame.RequestHead(1, "GET", "/" + "t".repeat(
+                limits.maxTargetBytes() - 1), headers(2, "a", "v".repeat(25_000)), true)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
