@@ -49,6 +49,9 @@ public final class TunnelLeg implements StreamListener {
     private long bytesOut;
     private boolean requestEnded;
     private boolean finished;
+    private boolean headPending;
+    private Buffer heldBody;
+    private boolean flushScheduled;
 
     public TunnelLeg(ProxyContext proxy, HttpServerRequest request, String requestId, String target, LegOwner owner) {
         this.proxy = proxy;
@@ -158,7 +161,10 @@ public final class TunnelLeg implements StreamListener {
         if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
             response.setChunked(true);
         }
-        response.writeHead();
+        // The head goes out at the end of this event-loop turn at the latest (a caller sees the status before the
+        // first token), together with the body and the end when they arrived in the same turn: one write, not three.
+        headPending = true;
+        scheduleFlush();
     }
 
     @Override
@@ -166,9 +172,38 @@ public final class TunnelLeg implements StreamListener {
         if (finished) {
             return;
         }
-        int n = data.length;
-        bytesOut += n;
-        response.write(Buffer.buffer(data)).onSuccess(v -> stream.consumed(n));
+        bytesOut += data.length;
+        if (heldBody != null) {
+            writeHeld();
+        }
+        heldBody = Buffer.buffer(data);
+        scheduleFlush();
+    }
+
+    private void scheduleFlush() {
+        if (!flushScheduled) {
+            flushScheduled = true;
+            context.runOnContext(v -> {
+                flushScheduled = false;
+                if (finished) {
+                    return;
+                }
+                if (heldBody != null) {
+                    writeHeld();
+                } else if (headPending) {
+                    headPending = false;
+                    response.writeHead();
+                }
+            });
+        }
+    }
+
+    private void writeHeld() {
+        Buffer chunk = heldBody;
+        heldBody = null;
+        headPending = false;
+        int n = chunk.length();
+        response.write(chunk).onSuccess(v -> stream.consumed(n));
     }
 
     @Override
@@ -176,7 +211,14 @@ public final class TunnelLeg implements StreamListener {
         if (finished) {
             return;
         }
-        response.end();
+        Buffer last = heldBody;
+        heldBody = null;
+        headPending = false;
+        if (last != null) {
+            response.end(last);
+        } else {
+            response.end();
+        }
         finish(Outcome.SUCCESS);
     }
 
@@ -232,7 +274,8 @@ public final class TunnelLeg implements StreamListener {
         if (finished) {
             return;
         }
-        if (response.headWritten()) {
+        if (headReceived || response.headWritten()) {
+            // The local service's head was taken (perhaps not yet written): an envelope now would contradict it.
             LOG.debugf("request %s: aborting a started response: %s", requestId, failure.getMessage());
             response.reset();
             finish(Outcome.BROKEN);
