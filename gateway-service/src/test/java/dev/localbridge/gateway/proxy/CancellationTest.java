@@ -11,42 +11,25 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
-import dev.localbridge.gateway.testing.Agents;
-import dev.localbridge.gateway.testing.FakeOllama;
-import dev.localbridge.gateway.testing.FakeOllamaResource;
 import dev.localbridge.gateway.testing.Tokens;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
+import dev.localbridge.gateway.testing.TunnelTestBase;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** A caller that hangs up cancels the stream down to the local service (Ollama stops generating). */
 @QuarkusTest
-@QuarkusTestResource(FakeOllamaResource.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CancellationTest {
+class CancellationTest extends TunnelTestBase {
 
     private static final String USER = "cancel-user";
 
-    @TestHTTPResource("/")
-    URI base;
 
-    FakeOllama fake;
-    Agents agents;
 
-    @BeforeAll
-    void connectAgent() {
-        agents = new Agents(base);
-        agents.connect(USER, fake.url());
-    }
 
-    @AfterAll
-    void closeAgent() {
-        agents.close();
+
+    @Override
+    protected String[] users() {
+        return new String[] {USER};
     }
 
     @Test
@@ -63,11 +46,7 @@ class CancellationTest {
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
                     StandardCharsets.US_ASCII));
             assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
-            String line;
-            do {
-                line = in.readLine();
-            } while (line != null && !line.contains("token0"));
-            assertThat(line).as("the first generated line arrived").contains("token0");
+            assertThat(readUntil(in, "token0")).as("the first generated line arrived").contains("token0");
         }
         await().atMost(Duration.ofSeconds(5)).until(() -> fake.cancelled() > cancelledBefore);
         assertThat(fake.lastLineWrittenNanos("cancel")).as("generation never ran to the end").isNull();

@@ -8,47 +8,30 @@ import static org.hamcrest.Matchers.notNullValue;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
-import dev.localbridge.gateway.testing.Agents;
-import dev.localbridge.gateway.testing.FakeOllama;
-import dev.localbridge.gateway.testing.FakeOllamaResource;
 import dev.localbridge.gateway.testing.Tokens;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
+import dev.localbridge.gateway.testing.TunnelTestBase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 
 /** Every error of the table in ARCHITECTURE.md, with its status, code and the JSON envelope. */
 @QuarkusTest
-@QuarkusTestResource(FakeOllamaResource.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ProxyErrorsTest {
+class ProxyErrorsTest extends TunnelTestBase {
 
     private static final String USER = "errors-user";
     private static final String DOWN_USER = "target-down-user";
 
-    @TestHTTPResource("/")
-    URI base;
-
-    FakeOllama fake;
-    Agents agents;
-
-    @BeforeAll
-    void connectAgents() throws IOException {
-        agents = new Agents(base);
-        agents.connect(USER, fake.url());
-        agents.connect(DOWN_USER, "http://127.0.0.1:" + closedPort());
+    @Override
+    protected String[] users() {
+        return new String[] {USER};
     }
 
-    @AfterAll
-    void closeAgents() {
-        agents.close();
+    @BeforeAll
+    void connectAgentOfAUserWhoseTargetIsDown() throws IOException {
+        agents.connect(DOWN_USER, "http://127.0.0.1:" + closedPort());
     }
 
     @Test

@@ -16,49 +16,28 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Random;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.localbridge.gateway.testing.Agents;
 import dev.localbridge.gateway.testing.FakeOllama;
-import dev.localbridge.gateway.testing.FakeOllamaResource;
 import dev.localbridge.gateway.testing.Tokens;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
+import dev.localbridge.gateway.testing.TunnelTestBase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
 /** Requests through a real agent's tunnel to the fake Ollama: every method, headers, binary bodies, streaming. */
 @QuarkusTest
-@QuarkusTestResource(FakeOllamaResource.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ProxyRoundTripTest {
+class ProxyRoundTripTest extends TunnelTestBase {
 
     private static final String USER = "auth0|roundtrip";
     private static final String PATH_USER = "auth0%7Croundtrip";
 
-    @TestHTTPResource("/")
-    URI base;
+    private final String token = Tokens.forUser(USER);
 
-    FakeOllama fake;
-    Agents agents;
-    dev.localbridge.agent.TunnelAgent agent;
-    String token;
-
-    @BeforeAll
-    void connectAgent() {
-        agents = new Agents(base);
-        agent = agents.connect(USER, fake.url());
-        token = Tokens.forUser(USER);
-    }
-
-    @AfterAll
-    void closeAgent() {
-        agents.close();
+    @Override
+    protected String[] users() {
+        return new String[] {USER};
     }
 
     @Test
@@ -92,7 +71,7 @@ class ProxyRoundTripTest {
 
     @Test
     void carriesManyConcurrentRequestsOnOneTunnelWithoutDroppingIt() {
-        long connectsBefore = agent.connectCount();
+        long connectsBefore = agent(USER).connectCount();
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls = new java.util.ArrayList<>();
         for (int i = 0; i < 90; i++) {
@@ -104,7 +83,7 @@ class ProxyRoundTripTest {
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(JsonPath.from(response.body()).getString("path")).isEqualTo("/echo/" + i);
         }
-        assertThat(agent.connectCount()).as("the tunnel never dropped").isEqualTo(connectsBefore);
+        assertThat(agent(USER).connectCount()).as("the tunnel never dropped").isEqualTo(connectsBefore);
     }
 
     @Test
@@ -168,11 +147,7 @@ class ProxyRoundTripTest {
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
                     StandardCharsets.US_ASCII));
             assertThat(in.readLine()).isEqualTo("HTTP/1.1 200 OK");
-            String line;
-            do {
-                line = in.readLine();
-            } while (line != null && !line.contains("bytes"));
-            assertThat(line).contains("\"bytes\":11");
+            assertThat(readUntil(in, "bytes")).contains("\"bytes\":11");
         }
     }
 

@@ -8,42 +8,25 @@ import static org.hamcrest.Matchers.notNullValue;
 
 import java.net.URI;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
-import dev.localbridge.gateway.testing.Agents;
-import dev.localbridge.gateway.testing.FakeOllama;
-import dev.localbridge.gateway.testing.FakeOllamaResource;
 import dev.localbridge.gateway.testing.Tokens;
-import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
+import dev.localbridge.gateway.testing.TunnelTestBase;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The caller's own tunnel status, health and figures; the replica's public health. */
 @QuarkusTest
-@QuarkusTestResource(FakeOllamaResource.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class StatusResourceTest {
+class StatusResourceTest extends TunnelTestBase {
 
     private static final String USER = "auth0|status";
 
-    @TestHTTPResource("/")
-    URI base;
 
-    FakeOllama fake;
-    Agents agents;
 
-    @BeforeAll
-    void connectAgent() {
-        agents = new Agents(base);
-        agents.connect(USER, fake.url());
-    }
 
-    @AfterAll
-    void closeAgent() {
-        agents.close();
+
+    @Override
+    protected String[] users() {
+        return new String[] {USER};
     }
 
     @Test

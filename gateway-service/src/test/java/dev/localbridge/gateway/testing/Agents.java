@@ -18,6 +18,7 @@ public final class Agents implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final URI gateway;
     private final List<TunnelAgent> started = new ArrayList<>();
+    private final java.util.Map<String, TunnelAgent> byUser = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Agents(URI gatewayBase) {
         this.gateway = gatewayBase;
@@ -30,6 +31,7 @@ public final class Agents implements AutoCloseable {
                 .withTargetUrl(targetUrl)
                 .withReconnectBackoff(Duration.ofMillis(100), Duration.ofMillis(500)));
         started.add(agent);
+        byUser.put(userId, agent);
         agent.start().toCompletionStage().toCompletableFuture().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
                 .join();
         awaitConnections(userId, 1);
@@ -42,6 +44,11 @@ public final class Agents implements AutoCloseable {
         await().atMost(Duration.ofSeconds(10)).until(() -> RestAssured.given().baseUri(gateway.toString())
                 .port(gateway.getPort()).auth().oauth2(token)
                 .get("/api/tunnel/status").then().extract().jsonPath().getList("connections").size() >= n);
+    }
+
+    /** The agent last connected for {@code userId}. */
+    public TunnelAgent agent(String userId) {
+        return byUser.get(userId);
     }
 
     public Vertx vertx() {
