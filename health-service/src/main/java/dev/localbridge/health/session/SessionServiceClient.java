@@ -3,6 +3,7 @@ package dev.localbridge.health.session;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.localbridge.health.HealthConfig;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
@@ -20,6 +21,8 @@ import java.util.Optional;
  * bounded timeout per call; call it from a virtual thread.
  */
 @ApplicationScoped
+@RegisterForReflection(targets = {SessionServiceClient.Node.class, SessionServiceClient.Node[].class,
+        SessionServiceClient.Stats.class})
 public class SessionServiceClient {
 
     /** A live gateway replica as session-service lists it. */

@@ -1,6 +1,7 @@
 package dev.localbridge.session.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * One entry of the change feed. {@code type} is one of {@code subscribed}, {@code ping}, {@code lease-acquired},
@@ -17,6 +18,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param at             Redis (or process) time of the change, epoch ms
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RegisterForReflection
 public record ChangeEvent(String type, String userId, String connectionId, String nodeId, String previousNodeId,
         Long epoch, String reason, long at) {
 
