@@ -358,6 +358,36 @@ class TunnelAgentTest {
     }
 
     @Test
+    void afterGoAwayTheOldTunnelKeepsServingUntilTheReplacementIsUpThenRefusesNewStreams() throws Exception {
+        target = req -> req.response().end("served");
+        FakeGateway.Tunnel old = startAgent(config());
+        gateway.rejectWith = 503;
+        old.send(new Frame.GoAway(GoAwayReason.DRAINING, "rolling update"));
+
+        old.send(get(1, "/api/tags"));
+        assertThat(old.next(Frame.ResponseHead.class).status()).as("served while no replacement exists")
+                .isEqualTo(200);
+        assertThat(body(old, 1)).isEqualTo("served");
+
+        CompletableFuture<HttpServerRequest> held = new CompletableFuture<>();
+        target = held::complete;
+        old.send(get(2, "/api/generate"));
+        HttpServerRequest inFlight = held.get(10, TimeUnit.SECONDS);
+
+        gateway.rejectWith = 0;
+        gateway.nextTunnel();
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.connectCount() == 2);
+        old.next(Frame.GoAway.class);
+        old.send(get(3, "/api/tags"));
+        Frame.Reset refused = old.next(Frame.Reset.class);
+        assertThat(refused.streamId()).isEqualTo(3);
+        assertThat(refused.reason()).as("the gateway may route it elsewhere").isEqualTo(ResetReason.REFUSED_STREAM);
+        inFlight.response().end("finished");
+        assertThat(old.next(Frame.ResponseHead.class).streamId()).isEqualTo(2);
+        assertThat(body(old, 2)).as("the stream in flight finishes on the old tunnel").isEqualTo("finished");
+    }
+
+    @Test
     void closeShutsTheTunnelWithGoingAway() throws Exception {
         FakeGateway.Tunnel tunnel = startAgent(config());
 
