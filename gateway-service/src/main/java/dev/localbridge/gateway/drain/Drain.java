@@ -9,6 +9,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import dev.localbridge.gateway.config.GatewayConfig;
+import dev.localbridge.gateway.metrics.TunnelMetrics;
 import dev.localbridge.gateway.tunnel.LocalTunnels;
 import dev.localbridge.gateway.tunnel.TunnelConnection;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
@@ -17,8 +18,8 @@ import io.quarkus.runtime.ShutdownEvent;
 /**
  * Graceful drain for rolling updates. On SIGTERM, before anything else shuts down: readiness turns DOWN, new agent
  * tunnels are refused (503, the agent goes elsewhere), every agent gets a goaway and opens its new tunnel on another
- * replica before closing this one, and in-flight streams finish here — until every tunnel is gone or
- * {@code TUNNEL_DRAIN_TIMEOUT} has passed. Then the rest of the shutdown (leases released, node deregistered) runs.
+ * replica before closing this one, and in-flight streams finish here — until every tunnel is gone and every request
+ * that entered here has been answered, or {@code TUNNEL_DRAIN_TIMEOUT} has passed. Then the rest of the shutdown (leases released, node deregistered) runs.
  *
  * <p>Threading: the wait blocks Quarkus' shutdown thread, never an event loop.
  */
@@ -28,11 +29,13 @@ public class Drain {
     private static final Logger LOG = Logger.getLogger(Drain.class);
 
     private final LocalTunnels tunnels;
+    private final TunnelMetrics metrics;
     private final long timeoutMillis;
     private final AtomicBoolean draining = new AtomicBoolean();
 
-    Drain(LocalTunnels tunnels, GatewayConfig config) {
+    Drain(LocalTunnels tunnels, TunnelMetrics metrics, GatewayConfig config) {
         this.tunnels = tunnels;
+        this.metrics = metrics;
         this.timeoutMillis = config.drainTimeout();
     }
 
@@ -66,7 +69,9 @@ public class Drain {
             tunnel.drain();
         }
         long deadline = start + timeoutMillis * 1_000_000L;
-        while (tunnels.count() > 0 && System.nanoTime() < deadline) {
+        // Until the agents have moved away and the requests that entered here (callers' and relayed ones, possibly
+        // carried by another replica's tunnel) have been answered.
+        while ((tunnels.count() > 0 || metrics.requestsInFlight() > 0) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
@@ -75,9 +80,9 @@ public class Drain {
             }
         }
         int left = tunnels.count();
-        if (left > 0) {
-            LOG.warnf("drain deadline of %d ms reached: closing %d tunnels with %d streams still in flight",
-                    timeoutMillis, left, streams());
+        if (left > 0 || metrics.requestsInFlight() > 0) {
+            LOG.warnf("drain deadline of %d ms reached: closing %d tunnels with %d streams still in flight, %d"
+                    + " requests unanswered", timeoutMillis, left, streams(), metrics.requestsInFlight());
             tunnels.all().forEach(t -> t.close(1001, "gateway shutting down"));
         }
         LOG.infof("drained %d tunnels in %d ms", initial, (System.nanoTime() - start) / 1_000_000);

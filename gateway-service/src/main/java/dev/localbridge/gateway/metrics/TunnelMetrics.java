@@ -25,6 +25,7 @@ public class TunnelMetrics {
     private final Timer ttfb;
     private final ConcurrentHashMap<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final RecentStats recent = new RecentStats(300_000);
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     TunnelMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -39,6 +40,21 @@ public class TunnelMetrics {
         this.ttfb = Timer.builder("localbridge.request.ttfb").description("Proxied request, start to response head")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
                 .maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
+    }
+
+    /** A caller's request (or a relayed one) entered this replica. */
+    public void requestStarted() {
+        inFlight.incrementAndGet();
+    }
+
+    /** A request counted by {@link #requestStarted()} is over. */
+    public void requestEnded() {
+        inFlight.decrementAndGet();
+    }
+
+    /** Requests this replica is answering right now (callers' and relayed ones); a drain waits for them. */
+    public int requestsInFlight() {
+        return inFlight.get();
     }
 
     /** Registers the gauges that read live state. */

@@ -60,6 +60,7 @@ final class ProxyExchange implements LegOwner {
     }
 
     void start() {
+        proxy.metrics().requestStarted();
         request.pause();
         proxy.verifier().verify(BearerTokens.fromAuthorization(request)).onComplete(verified -> {
             if (verified.failed()) {
@@ -197,6 +198,7 @@ final class ProxyExchange implements LegOwner {
             return;
         }
         finished = true;
+        proxy.metrics().requestEnded();
         long now = System.nanoTime();
         proxy.metrics().requestCompleted(outcome, now - startNanos, headNanos >= 0 ? headNanos - startNanos : -1);
     }

@@ -117,6 +117,7 @@ class RelayServer {
         }
         List<Header> headers = HopByHop.strip(request.headers(), NOT_FORWARDED);
         String finalRequestId = requestId;
+        metrics.requestStarted();
         new TunnelLeg(proxy.context(), request, requestId, request.uri(), new LegOwner() {
             @Override
             public void headSent() {
@@ -124,6 +125,7 @@ class RelayServer {
 
             @Override
             public void finished(Outcome outcome) {
+                metrics.requestEnded();
                 metrics.relayServed(outcome);
             }
 
@@ -133,6 +135,7 @@ class RelayServer {
                 if (request.response().headWritten()) {
                     return false;
                 }
+                metrics.requestEnded();
                 metrics.relayServed(Outcome.of(ErrorCode.MISDIRECTED));
                 misdirected(request, finalRequestId);
                 return true;
