@@ -11,13 +11,22 @@ import java.util.List;
  * @param nodes          live gateway replicas (empty when unknown)
  * @param connections    live tunnel connections cluster-wide ({@code null} when unknown)
  * @param timestamp      ISO-8601 time of this report
+ * @param note           what this report does not cover yet, so that nobody reads more into it than it says
  */
 public record TunnelHealth(String status, Checks checks, SessionServiceStatus sessionService, List<Node> nodes,
-        Long connections, String timestamp) {
+        Long connections, String timestamp, String note) {
 
     /**
-     * The documented checks. Request rates come from the gateways' metrics in a later round; until then they are
-     * reported as OK.
+     * The three rate checks are not computed here yet: each gateway computes them for itself over its last five
+     * minutes at its own {@code /api/tunnel/health}; the cluster-wide aggregation is still to be built.
+     */
+    public static final String RATES_NOT_AGGREGATED = "successRateOk, timeoutRateOk and averageResponseTimeOk are not "
+            + "aggregated across gateway replicas yet and always read true here; each gateway reports its own at "
+            + "its /api/tunnel/health";
+
+    /**
+     * The documented checks. The three rate checks are not aggregated from the gateways yet (see
+     * {@link #RATES_NOT_AGGREGATED}); they read true.
      */
     public record Checks(boolean hasConnections, boolean successRateOk, boolean timeoutRateOk,
             boolean averageResponseTimeOk) {

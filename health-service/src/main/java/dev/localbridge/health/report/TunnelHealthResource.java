@@ -35,7 +35,7 @@ public class TunnelHealthResource {
             return RestResponse.ok(new TunnelHealth("healthy", NO_CONNECTIONS,
                     new TunnelHealth.SessionServiceStatus(false, null, null,
                             "TUNNEL_SESSION_URL is not set: no cluster view, nothing known to be failing"),
-                    List.of(), null, now));
+                    List.of(), null, now, TunnelHealth.RATES_NOT_AGGREGATED));
         }
         String url = session.baseUrl().get().toString();
         try {
@@ -48,15 +48,16 @@ public class TunnelHealthResource {
                 return RestResponse.status(RestResponse.Status.SERVICE_UNAVAILABLE, new TunnelHealth("unhealthy",
                         checks, new TunnelHealth.SessionServiceStatus(true, url, true,
                                 "no gateway replica is registered: tunnels cannot be created"),
-                        nodes, connections, now));
+                        nodes, connections, now, TunnelHealth.RATES_NOT_AGGREGATED));
             }
             return RestResponse.ok(new TunnelHealth("healthy", checks,
-                    new TunnelHealth.SessionServiceStatus(true, url, true, null), nodes, connections, now));
+                    new TunnelHealth.SessionServiceStatus(true, url, true, null), nodes, connections, now,
+                    TunnelHealth.RATES_NOT_AGGREGATED));
         } catch (SessionServiceClient.Unreachable e) {
             return RestResponse.status(RestResponse.Status.SERVICE_UNAVAILABLE, new TunnelHealth("unhealthy",
                     NO_CONNECTIONS, new TunnelHealth.SessionServiceStatus(true, url, false,
                             "session-service unreachable: " + e.getMessage()),
-                    List.of(), null, now));
+                    List.of(), null, now, TunnelHealth.RATES_NOT_AGGREGATED));
         }
     }
 }
