@@ -11,7 +11,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 
-/** With a session-service that lists two gateways and three leases. */
+/** With the real session-service holding two gateways and three leases. */
 @QuarkusTest
 @TestProfile(ClusterHealthTest.WithSessionService.class)
 class ClusterHealthTest {
@@ -19,7 +19,7 @@ class ClusterHealthTest {
     public static class WithSessionService implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(FakeSessionService.class));
+            return List.of(new TestResourceEntry(RealSessionService.class));
         }
     }
 
