@@ -22,34 +22,52 @@ public final class HopByHop {
 
     /**
      * The headers without the hop-by-hop ones (those named by {@code Connection} too) and without the lower-case names in
-     * {@code alsoDrop}.
+     * {@code alsoDrop}, as a new mutable list the caller may extend.
      */
     public static List<Header> strip(Iterable<Map.Entry<String, String>> headers, Set<String> alsoDrop) {
-        List<Header> all = new ArrayList<>();
+        Set<String> named = Set.of();
         for (Map.Entry<String, String> h : headers) {
-            all.add(new Header(h.getKey(), h.getValue()));
+            if (h.getKey().equalsIgnoreCase("connection")) {
+                named = connectionTokens(named, h.getValue());
+            }
         }
-        return stripHeaders(all, alsoDrop);
+        List<Header> kept = new ArrayList<>();
+        for (Map.Entry<String, String> h : headers) {
+            if (forwarded(h.getKey(), named, alsoDrop)) {
+                kept.add(new Header(h.getKey(), h.getValue()));
+            }
+        }
+        return kept;
     }
 
     /** {@link #strip} for headers that came through the tunnel. */
     public static List<Header> stripHeaders(List<Header> headers, Set<String> alsoDrop) {
-        Set<String> named = new HashSet<>();
+        Set<String> named = Set.of();
         for (Header h : headers) {
             if (h.name().equalsIgnoreCase("connection")) {
-                for (String token : h.value().split(",")) {
-                    named.add(token.trim().toLowerCase(Locale.ROOT));
-                }
+                named = connectionTokens(named, h.value());
             }
         }
         List<Header> kept = new ArrayList<>(headers.size());
         for (Header h : headers) {
-            String lower = h.name().toLowerCase(Locale.ROOT);
-            if (!ALWAYS.contains(lower) && !named.contains(lower) && !alsoDrop.contains(lower)) {
+            if (forwarded(h.name(), named, alsoDrop)) {
                 kept.add(h);
             }
         }
         return kept;
+    }
+
+    private static boolean forwarded(String name, Set<String> named, Set<String> alsoDrop) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return !ALWAYS.contains(lower) && !named.contains(lower) && !alsoDrop.contains(lower);
+    }
+
+    private static Set<String> connectionTokens(Set<String> soFar, String value) {
+        Set<String> named = new HashSet<>(soFar);
+        for (String token : value.split(",")) {
+            named.add(token.trim().toLowerCase(Locale.ROOT));
+        }
+        return named;
     }
 
     /** True for a header that never crosses a proxy. */

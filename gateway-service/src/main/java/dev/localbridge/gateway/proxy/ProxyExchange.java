@@ -1,6 +1,5 @@
 package dev.localbridge.gateway.proxy;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -142,7 +141,7 @@ final class ProxyExchange implements LegOwner {
     }
 
     private List<Header> forwardedHeaders() {
-        List<Header> headers = new ArrayList<>(HopByHop.strip(request.headers(), NOT_FORWARDED));
+        List<Header> headers = HopByHop.strip(request.headers(), NOT_FORWARDED); // a fresh, mutable list
         headers.add(new Header("X-Forwarded-Proto", request.scheme() == null ? "http" : request.scheme()));
         if (request.authority() != null) {
             headers.add(new Header("X-Forwarded-Host", request.authority().toString()));

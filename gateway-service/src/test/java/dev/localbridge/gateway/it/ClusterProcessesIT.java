@@ -109,9 +109,8 @@ class ClusterProcessesIT {
     void killingTheHoldingReplicaFailsInFlightRequestsFastAndTheAgentIsRoutableAgainWithinSeconds()
             throws Exception {
         JavaProcess agent = cluster.startAgent(USER, ingress.port(), fake.url(), dir);
-        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.session("GET", "/api/leases?userId="
-                + LocalCluster.encode(USER), null).body().contains("gateway-"));
-        boolean onA = cluster.session("GET", "/api/leases?userId=" + LocalCluster.encode(USER), null).body()
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.leasesOf(USER).contains("gateway-"));
+        boolean onA = cluster.leasesOf(USER)
                 .contains("gateway-a");
         Gateway holder = onA ? a : b;
         Gateway other = onA ? b : a;
@@ -150,8 +149,7 @@ class ClusterProcessesIT {
         System.out.println("routable again " + recoveredMillis + " ms after kill -9");
         assertThat(recoveredMillis).isLessThan(10_000);
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> !cluster.session("GET", "/api/leases?userId="
-                + LocalCluster.encode(USER), null).body().contains(holder.nodeId()));
+        await().atMost(Duration.ofSeconds(15)).until(() -> !cluster.leasesOf(USER).contains(holder.nodeId()));
     }
 
     @Test
@@ -164,7 +162,7 @@ class ClusterProcessesIT {
         cluster.redis().start();
 
         await().atMost(Duration.ofSeconds(20)).until(() -> {
-            String leases = cluster.session("GET", "/api/leases?userId=" + LocalCluster.encode(USER), null).body();
+            String leases = cluster.leasesOf(USER);
             System.out.println("leases after the Redis restart: " + leases);
             return leases.contains("gateway-a");
         });
@@ -175,8 +173,7 @@ class ClusterProcessesIT {
     void aLeaseTakenOverByANewerEpochMakesTheOldOwnerAnswer421() throws Exception {
         cluster.startAgent(USER, a.port(), fake.url(), dir);
         await().atMost(Duration.ofSeconds(10)).until(() -> cluster.get(b, USER, "/api/tags") == 200);
-        JsonPath leases = JsonPath.from(cluster.session("GET", "/api/leases?userId=" + LocalCluster.encode(USER),
-                null).body());
+        JsonPath leases = JsonPath.from(cluster.leasesOf(USER));
         String connectionId = leases.getString("leases[0].connectionId");
         long oldEpoch = leases.getLong("leases[0].epoch");
 

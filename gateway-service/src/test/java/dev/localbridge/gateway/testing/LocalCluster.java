@@ -130,6 +130,11 @@ public final class LocalCluster implements AutoCloseable {
                         : HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** session-service's live leases of {@code userId}, as JSON. */
+    public String leasesOf(String userId) throws Exception {
+        return session("GET", "/api/leases?userId=" + encode(userId), null).body();
+    }
+
     public static String encode(String userId) {
         return java.net.URLEncoder.encode(userId, java.nio.charset.StandardCharsets.UTF_8);
     }
