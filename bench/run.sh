@@ -434,7 +434,7 @@ await_ready() { # NAME MGMT_PORT_VAR RELAUNCH_CMD — until /q/health/ready answ
 
 # The relay leg: session-service (Redis, keys under $REDIS_PREFIX) + gateway A (holds the agent's tunnel) + gateway B
 # (relays to A), the cluster wiring of scripts/run-local.sh. Limits lifted on all three (the rate limiter still takes
-# token batches from session-service, op="tokens"; they are counted and reported, not hidden).
+# token batches from session-service, operation="tokens"; they are counted and reported, not hidden).
 RELAY_SKIP_REASON=
 start_relay() {
   local jar
@@ -624,7 +624,7 @@ measure_relay() {
     counted+="${counted:+, }$op $n"
     calls=$((calls + n))
     if [[ $op == tokens* ]]; then tokens=$((tokens + n)); else routing=$((routing + n)); fi
-  done < <(metric_delta localbridge_session_calls_total op)
+  done < <(metric_delta localbridge_session_calls_total operation)
   while read -r op n; do
     [[ -n $op ]] || continue
     ((n != 0)) || continue
@@ -733,7 +733,7 @@ report() {
     fi
     echo
     if want relay && [[ -z $RELAY_SKIP_REASON ]]; then
-      echo "¹ Counters \`localbridge_session_calls_total\` (by \`op\`) and \`localbridge_requests_total\` (summed over \`outcome\`) of **both** gateways' \`/q/metrics\`, after the JIT warm-up, before and after the two measured latency runs (local via A, then relayed via B, each with its own warm-up). Counted ops (every op except the per-interval background ones), calls during the window: ${R[relay.counted]}. Not counted — heartbeat, renew, stats, events are per-interval background calls, not per request: ${R[relay.background]}. Proxied requests in the window (~${R[relay.window]} s): ${R[relay.requests]} (${R[relay.outcomes]}); of them served by A's relay port for B: ${R[relay.relayed]}. A \`lookup\` is B refreshing its cached route to A once per \`TUNNEL_ROUTE_CACHE_TTL\` (30 s by default) while the route is in use, so up to one per 30 s may appear even in steady state: it is counted all the same. The gateways have no Redis client: Redis is reached only through session-service, so these calls bound the Redis round trips per request as well."
+      echo "¹ Counters \`localbridge_session_calls_total\` (by \`operation\`) and \`localbridge_requests_total\` (summed over \`outcome\`) of **both** gateways' \`/q/metrics\`, after the JIT warm-up, before and after the two measured latency runs (local via A, then relayed via B, each with its own warm-up). Counted ops (every op except the per-interval background ones), calls during the window: ${R[relay.counted]}. Not counted — heartbeat, renew, stats, events are per-interval background calls, not per request: ${R[relay.background]}. Proxied requests in the window (~${R[relay.window]} s): ${R[relay.requests]} (${R[relay.outcomes]}); of them served by A's relay port for B: ${R[relay.relayed]}. A \`lookup\` is B refreshing its cached route to A once per \`TUNNEL_ROUTE_CACHE_TTL\` (30 s by default) while the route is in use, so up to one per 30 s may appear even in steady state: it is counted all the same. The gateways have no Redis client: Redis is reached only through session-service, so these calls bound the Redis round trips per request as well."
       echo "² The cluster-wide rate limiter leases tokens in batches (\`POST /api/ratelimit/tokens\`, at most one call per batch of up to 50 requests per user and replica); amortised, not a round trip on each request's path, but shown here rather than hidden."
       echo "Relay leg, uncorrected service time (request sent → response read, without the wait behind earlier requests): local via A ${R[relay_local.svc]:-—}; relayed via B ${R[relay_remote.svc]:-—}. When it is close to 1/rate the corrected figures pile up (each late response delays the ones queued behind it)."
     fi

@@ -21,6 +21,14 @@ public record Outcome(String label, boolean counted, boolean tunnelFailure, bool
     /** The response had started and then broke (tunnel dropped, agent reset). */
     public static final Outcome BROKEN = new Outcome("broken", true, true, false);
 
+    /** The {@code result} tag: {@code ok}, {@code failed}, {@code timeout} or {@code excluded} (not in the rates). */
+    public String result() {
+        if (!counted) {
+            return "excluded";
+        }
+        return timeout ? "timeout" : tunnelFailure ? "failed" : "ok";
+    }
+
     public static Outcome of(ErrorCode code) {
         boolean counted = code.status() >= 500 && code != ErrorCode.DESKTOP_CLIENT_DISCONNECTED;
         return new Outcome(code.name(), counted, counted, code.isTimeout());

@@ -3,10 +3,13 @@ package dev.localbridge.gateway.metrics;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -25,7 +28,9 @@ public class TunnelMetrics {
     private final Timer ttfb;
     private final ConcurrentHashMap<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final RecentStats recent = new RecentStats(300_000);
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final Totals totals = new Totals();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Counter rateLimited;
 
     TunnelMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -40,6 +45,9 @@ public class TunnelMetrics {
         this.ttfb = Timer.builder("localbridge.request.ttfb").description("Proxied request, start to response head")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000))
                 .maximumExpectedValue(Duration.ofMinutes(10)).register(registry);
+        this.rateLimited = Counter.builder("localbridge.rate.limit.rejections")
+                .description("Requests refused because the user's rate limit was reached").register(registry);
+        MemoryUse.register(registry);
     }
 
     /** A caller's request (or a relayed one) entered this replica. */
@@ -58,19 +66,26 @@ public class TunnelMetrics {
     }
 
     /** Registers the gauges that read live state. */
-    public void gauges(java.util.function.Supplier<Number> tunnelsOpen, java.util.function.Supplier<Number> streams) {
-        io.micrometer.core.instrument.Gauge.builder("localbridge.tunnels.open", tunnelsOpen)
+    public void gauges(Supplier<Number> tunnelsOpen, Supplier<Number> streams) {
+        Gauge.builder("localbridge.tunnels.open", tunnelsOpen)
                 .description("Tunnels held by this replica").register(registry);
-        io.micrometer.core.instrument.Gauge.builder("localbridge.streams.in.flight", streams)
+        Gauge.builder("localbridge.streams.in.flight", streams)
                 .description("Proxied requests in flight on this replica").register(registry);
     }
 
     public void tunnelOpened() {
         connects.increment();
+        totals.connects.increment();
     }
 
     public void tunnelClosed(String reason) {
         registry.counter("localbridge.tunnel.disconnects", "reason", reason).increment();
+        totals.disconnects.increment();
+    }
+
+    /** A request was refused by the rate limiter (429). */
+    public void rateLimited() {
+        rateLimited.increment();
     }
 
     public void handshakeRejected(int status) {
@@ -83,15 +98,18 @@ public class TunnelMetrics {
 
     public void bytesToAgent(long n) {
         bytesToAgent.increment(n);
+        totals.bytesToAgent.add(n);
     }
 
     public void bytesFromAgent(long n) {
         bytesFromAgent.increment(n);
+        totals.bytesFromAgent.add(n);
     }
 
     /** A request was sent to another replica's relay port. */
     public void relayHop() {
         registry.counter("localbridge.relay.hops").increment();
+        totals.relayHops.increment();
     }
 
     /** A relay call named a connection (or epoch) that is not held where it was sent. */
@@ -107,14 +125,21 @@ public class TunnelMetrics {
     /** One proxied request finished; {@code ttfbNanos} is negative when no response head arrived. */
     public void requestCompleted(Outcome outcome, long durationNanos, long ttfbNanos) {
         outcomes.computeIfAbsent(outcome.label(),
-                label -> Counter.builder("localbridge.requests").tag("outcome", label)
-                        .description("Proxied requests by outcome").register(registry))
+                label -> Counter.builder("localbridge.requests").tag("outcome", label).tag("result", outcome.result())
+                        .description("Proxied requests by outcome; result ok, failed, timeout or excluded (not "
+                                + "counted in the rates)").register(registry))
                 .increment();
         duration.record(durationNanos, TimeUnit.NANOSECONDS);
         if (ttfbNanos >= 0) {
             ttfb.record(ttfbNanos, TimeUnit.NANOSECONDS);
         }
         recent.record(outcome, ttfbNanos);
+        totals.record(outcome, ttfbNanos);
+    }
+
+    /** Counters since this replica started, which health-service turns into cluster-wide rates. */
+    public Totals.Snapshot totals() {
+        return totals.snapshot();
     }
 
     /** Figures of the last few minutes. */

@@ -47,6 +47,7 @@ final class LeaseKeeper {
     private final Vertx vertx;
     private final String nodeId;
     private final String relayAddress;
+    private final String managementAddress;
     private final long intervalMillis;
     private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
     private final AtomicBoolean roundRunning = new AtomicBoolean();
@@ -55,12 +56,13 @@ final class LeaseKeeper {
     private long timerId = -1;
 
     LeaseKeeper(SessionClient session, LocalTunnels tunnels, Vertx vertx, String nodeId, String relayAddress,
-            long intervalMillis) {
+            String managementAddress, long intervalMillis) {
         this.session = session;
         this.tunnels = tunnels;
         this.vertx = vertx;
         this.nodeId = nodeId;
         this.relayAddress = relayAddress;
+        this.managementAddress = managementAddress;
         this.intervalMillis = intervalMillis;
     }
 
@@ -145,13 +147,14 @@ final class LeaseKeeper {
 
     private Future<Void> register() {
         return session.call("register", HttpMethod.POST, "/api/nodes",
-                new SessionApi.RegisterNode(nodeId, relayAddress)).compose(reply -> {
+                new SessionApi.RegisterNode(nodeId, relayAddress, managementAddress)).compose(reply -> {
             if (!reply.ok()) {
                 return Future.failedFuture(new SessionUnavailable("register answered " + reply.status() + " "
                         + session.errorCode(reply)));
             }
             if (!registered) {
-                LOG.infof("node %s registered with %s, relay address %s", nodeId, session.baseUrl(), relayAddress);
+                LOG.infof("node %s registered with %s, relay address %s, management address %s", nodeId,
+                        session.baseUrl(), relayAddress, managementAddress);
             }
             registered = true;
             return Future.succeededFuture();

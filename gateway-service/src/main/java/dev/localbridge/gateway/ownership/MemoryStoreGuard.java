@@ -19,6 +19,7 @@ final class MemoryStoreGuard {
 
     private final SessionClient session;
     private volatile TunnelFailure refusal;
+    private volatile ClusterFigures figures;
     private boolean logged;
 
     MemoryStoreGuard(SessionClient session) {
@@ -30,12 +31,19 @@ final class MemoryStoreGuard {
         return refusal;
     }
 
+    /** What session-service reported at the last check, or null. */
+    ClusterFigures figures() {
+        return figures;
+    }
+
     Future<Void> check() {
         return session.call("stats", HttpMethod.GET, "/api/stats", null).map(reply -> {
             if (!reply.ok()) {
                 return null;
             }
             SessionApi.StoreStats stats = session.decode(reply, SessionApi.StoreStats.class);
+            figures = new ClusterFigures(stats.store(), stats.liveNodes(), stats.liveLeases(),
+                    System.currentTimeMillis());
             if ("memory".equalsIgnoreCase(stats.store()) && stats.liveNodes() > 1) {
                 if (!logged) {
                     logged = true;

@@ -1,6 +1,7 @@
 package dev.localbridge.gateway.ownership;
 
 import java.util.List;
+import java.util.Optional;
 
 import io.vertx.core.Future;
 
@@ -36,4 +37,9 @@ public interface Ownership {
 
     /** Forgets what is cached for the user, after a replica answered 421 for one of the routes. */
     void invalidate(String userId);
+
+    /** Cluster-wide figures as last read from session-service; empty standalone or before the first read. */
+    default Optional<ClusterFigures> clusterFigures() {
+        return Optional.empty();
+    }
 }

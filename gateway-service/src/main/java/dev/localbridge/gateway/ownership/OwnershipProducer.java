@@ -40,7 +40,8 @@ class OwnershipProducer {
         SessionClient session = clients.get();
         RouteCache routes = new RouteCache(session, node.nodeId(), config.routeCacheTtl());
         SessionOwnership ownership = new SessionOwnership(
-                new LeaseKeeper(session, tunnels, vertx, node.nodeId(), RelayAddress.of(config),
+                new LeaseKeeper(session, tunnels, vertx, node.nodeId(), AdvertisedAddress.relay(config),
+                        AdvertisedAddress.management(config),
                         config.leaseRenewInterval()),
                 routes, new ChangeFeedSubscriber(session, routes, json, vertx), new MemoryStoreGuard(session),
                 vertx, config.leaseRenewInterval());

@@ -11,7 +11,7 @@ final class SessionApi {
     }
 
     @RegisterForReflection
-    record RegisterNode(String nodeId, String relayAddress) {
+    record RegisterNode(String nodeId, String relayAddress, String managementAddress) {
     }
 
     @RegisterForReflection

@@ -28,7 +28,8 @@ import io.vertx.core.http.RequestOptions;
  * The gateway's one HTTP client for session-service ({@code TUNNEL_SESSION_URL}): non-blocking (core Vert.x
  * {@link HttpClient}), every call bounded by {@code TUNNEL_SESSION_TIMEOUT}, carrying
  * {@code Authorization: Bearer <TUNNEL_CLUSTER_SECRET>} when set, and counted in {@code localbridge.session.calls} /
- * {@code localbridge.session.errors} (tag {@code op}) so that "session-service calls per proxied request" is measurable.
+ * {@code localbridge.session.errors} (tag {@code operation}) so that "session-service calls per proxied request" is
+ * measurable; lease and node calls are also counted in {@code localbridge.lease.operations} by result.
  *
  * <p>A call fails with {@link SessionUnavailable} when session-service is unreachable, times out or answers 5xx; any
  * other answer (including the expected refusals 404/409/429) is a {@link Reply} for the caller to read.
@@ -55,6 +56,10 @@ public class SessionClient {
     private final long timeoutMillis;
     private final ConcurrentHashMap<String, Counter> calls = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> errors = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> leaseOperations = new ConcurrentHashMap<>();
+
+    private static final java.util.Set<String> LEASE_OPERATIONS =
+            java.util.Set.of("register", "heartbeat", "deregister", "acquire", "renew", "release");
 
     SessionClient(GatewayConfig config, Vertx vertx, ObjectMapper json, MeterRegistry registry) {
         URI uri = URI.create(config.sessionUrl().orElseThrow(
@@ -116,6 +121,13 @@ public class SessionClient {
         return promise.future().onComplete(ar -> {
             if (ar.failed() || !expected(ar.result().status())) {
                 count(errors, "localbridge.session.errors", op);
+            }
+            if (LEASE_OPERATIONS.contains(op)) {
+                String result = ar.failed() ? "error" : ar.result().ok() ? "ok" : "refused";
+                leaseOperations.computeIfAbsent(op + "/" + result, k -> Counter.builder("localbridge.lease.operations")
+                        .tag("operation", op).tag("result", result)
+                        .description("Lease and node-registry calls to session-service by result (ok, refused, error)")
+                        .register(registry)).increment();
             }
         });
     }
@@ -198,7 +210,7 @@ public class SessionClient {
     }
 
     private void count(ConcurrentHashMap<String, Counter> counters, String name, String op) {
-        counters.computeIfAbsent(op, o -> Counter.builder(name).tag("op", o)
+        counters.computeIfAbsent(op, o -> Counter.builder(name).tag("operation", o)
                 .description(name.endsWith("calls") ? "Calls to session-service" : "Failed calls to session-service")
                 .register(registry)).increment();
     }

@@ -1,6 +1,7 @@
 package dev.localbridge.gateway.ownership;
 
 import java.util.List;
+import java.util.Optional;
 
 import dev.localbridge.gateway.failure.TunnelFailure;
 import io.vertx.core.Future;
@@ -88,5 +89,10 @@ final class SessionOwnership implements Ownership {
     /** Runs a lease round now (tests). */
     void renewNow() {
         leases.round();
+    }
+
+    @Override
+    public Optional<ClusterFigures> clusterFigures() {
+        return Optional.ofNullable(guard.figures());
     }
 }

@@ -80,6 +80,7 @@ final class ProxyExchange implements LegOwner {
             if (decided.failed()) {
                 refuse(new TunnelFailure(ErrorCode.ROUTING_UNAVAILABLE, "The rate limit could not be checked"));
             } else if (!decided.result().allowed()) {
+                proxy.metrics().rateLimited();
                 refuse(rateLimited(decided.result()));
             } else if (TunnelLeg.declaredLength(request) > proxy.config().maxRequestBodyBytes()) {
                 refuse(new TunnelFailure(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is above the limit of "

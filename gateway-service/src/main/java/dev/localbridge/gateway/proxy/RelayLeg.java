@@ -211,7 +211,9 @@ final class RelayLeg {
     }
 
     private void onCallerGone() {
-        if (finished) {
+        // An HTTP/2 stream (h2c, as the JDK client asks for) closes as soon as the response ends, before the leg
+        // has recorded its outcome: that is a finished answer, not a caller who went away.
+        if (finished || response.ended()) {
             return;
         }
         if (relay != null) {

@@ -261,7 +261,9 @@ public final class TunnelLeg implements StreamListener {
     }
 
     private void onCallerGone() {
-        if (finished) {
+        // An HTTP/2 stream (h2c, as the JDK client asks for) closes as soon as the response ends, before the leg
+        // has recorded its outcome: that is a finished answer, not a caller who went away.
+        if (finished || response.ended()) {
             return;
         }
         LOG.debugf("request %s: caller went away, cancelling stream", requestId);

@@ -22,7 +22,9 @@ import dev.localbridge.gateway.failure.ErrorResponses;
 import dev.localbridge.gateway.failure.TunnelFailure;
 import dev.localbridge.gateway.metrics.RecentStats;
 import dev.localbridge.gateway.metrics.TunnelMetrics;
+import dev.localbridge.gateway.ownership.Ownership;
 import dev.localbridge.gateway.status.StatusViews.Checks;
+import dev.localbridge.gateway.status.StatusViews.ClusterView;
 import dev.localbridge.gateway.status.StatusViews.ConnectionView;
 import dev.localbridge.gateway.status.StatusViews.MetricsView;
 import dev.localbridge.gateway.status.StatusViews.ReplicaHealth;
@@ -50,9 +52,11 @@ public class StatusResource {
     private final TunnelMetrics metrics;
     private final NodeIdentity node;
     private final GatewayConfig.Health thresholds;
+    private final Ownership ownership;
 
     StatusResource(TokenVerifier verifier, LocalTunnels tunnels, TunnelMetrics metrics, NodeIdentity node,
-            GatewayConfig config) {
+            GatewayConfig config, Ownership ownership) {
+        this.ownership = ownership;
         this.verifier = verifier;
         this.tunnels = tunnels;
         this.metrics = metrics;
@@ -106,16 +110,29 @@ public class StatusResource {
     @GET
     @Path("/metrics")
     public Uni<MetricsView> metrics(HttpServerRequest request) {
-        return caller(request).map(token -> {
+        return caller(request).flatMap(token -> remoteConnections(token.userId()).map(remote -> {
             List<TunnelConnection> mine = tunnels.connections(token.userId());
-            UserFigures user = new UserFigures(token.userId(), mine.size(), streamsInFlight(mine),
+            UserFigures user = new UserFigures(token.userId(), mine.size(), remote, streamsInFlight(mine),
                     mine.stream().mapToLong(TunnelConnection::requests).sum(),
                     mine.stream().mapToLong(TunnelConnection::bytesToAgent).sum(),
                     mine.stream().mapToLong(TunnelConnection::bytesFromAgent).sum());
             SystemFigures system = new SystemFigures(node.nodeId(), tunnels.count(), streamsInFlight(tunnels.all()),
                     view(metrics.recent()));
-            return new MetricsView(user, system, Instant.now());
-        });
+            ClusterView cluster = ownership.clusterFigures()
+                    .map(f -> new ClusterView(true, f.store(), f.replicas(), f.tunnels(), Instant.ofEpochMilli(f.readAt())))
+                    .orElseGet(() -> ownership.clustered() ? null
+                            : new ClusterView(false, null, 1, tunnels.count(), Instant.now()));
+            return new MetricsView(user, system, cluster, Instant.now());
+        }));
+    }
+
+    /** The caller's connections held by other replicas (cached routes; null when they cannot be known now). */
+    private Uni<Integer> remoteConnections(String userId) {
+        if (!ownership.clustered()) {
+            return Uni.createFrom().item(0);
+        }
+        return Uni.createFrom().completionStage(() -> ownership.remoteRoutes(userId).toCompletionStage())
+                .map(List::size).onFailure().recoverWithNull();
     }
 
     @ServerExceptionMapper

@@ -42,12 +42,22 @@ final class StatusViews {
     }
 
     /** {@code GET /api/tunnel/metrics}. */
-    record MetricsView(UserFigures user, SystemFigures system, Instant timestamp) {
+    record MetricsView(UserFigures user, SystemFigures system, ClusterView cluster, Instant timestamp) {
     }
 
-    /** The caller's own figures, over its live connections. */
-    record UserFigures(String userId, int connections, int streamsInFlight, long requests, long bytesToAgent,
-            long bytesFromAgent) {
+    /**
+     * The caller's own figures. {@code connections} and the counters cover its connections held by this replica;
+     * {@code remoteConnections} counts those held by other replicas (null when session-service cannot say now).
+     */
+    record UserFigures(String userId, int connections, Integer remoteConnections, int streamsInFlight, long requests,
+            long bytesToAgent, long bytesFromAgent) {
+    }
+
+    /**
+     * Cluster-wide figures from session-service ({@code clustered} false: this replica alone); null when a clustered
+     * replica has not read them yet.
+     */
+    record ClusterView(boolean clustered, String store, int replicas, long tunnels, Instant readAt) {
     }
 
     /** This replica's figures. */

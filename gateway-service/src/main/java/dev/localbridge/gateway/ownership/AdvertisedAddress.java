@@ -6,18 +6,33 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.util.Collections;
 
+import org.eclipse.microprofile.config.ConfigProvider;
+
 import dev.localbridge.gateway.config.GatewayConfig;
 
-/** {@code host:port} that other replicas use for this one's relay listener. */
-final class RelayAddress {
+/**
+ * The {@code host:port} addresses this replica registers: its relay listener (other replicas relay requests to it) and
+ * its management interface (health-service polls health and figures there). Both use the advertised host.
+ */
+final class AdvertisedAddress {
 
-    private RelayAddress() {
+    private AdvertisedAddress() {
+    }
+
+    /** Relay listener: {@code TUNNEL_RELAY_ADVERTISE_HOST} (else this host's address) and {@code TUNNEL_RELAY_PORT}. */
+    static String relay(GatewayConfig config) {
+        return host(config) + ":" + config.relayPort();
+    }
+
+    /** Management interface: the same host and {@code QUARKUS_MANAGEMENT_PORT}. */
+    static String management(GatewayConfig config) {
+        int port = ConfigProvider.getConfig().getOptionalValue("quarkus.management.port", Integer.class).orElse(9000);
+        return host(config) + ":" + port;
     }
 
     /** {@code TUNNEL_RELAY_ADVERTISE_HOST}, else the first non-loopback IPv4 address of an interface that is up. */
-    static String of(GatewayConfig config) {
-        String host = config.relayAdvertiseHost().filter(h -> !h.isBlank()).orElseGet(RelayAddress::ownIpv4);
-        return host + ":" + config.relayPort();
+    private static String host(GatewayConfig config) {
+        return config.relayAdvertiseHost().filter(h -> !h.isBlank()).orElseGet(AdvertisedAddress::ownIpv4);
     }
 
     private static String ownIpv4() {

@@ -1,0 +1,174 @@
+package dev.localbridge.gateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.localbridge.gateway.testing.FakeOllama;
+import dev.localbridge.gateway.testing.LocalCluster;
+import dev.localbridge.gateway.testing.LocalCluster.Gateway;
+import dev.localbridge.gateway.testing.PrometheusText;
+import dev.localbridge.gateway.testing.Tokens;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * The metrics the gateway promises (docs/operations.md), read off two packaged replicas after real traffic of every
+ * kind: local and relayed requests, a timeout, rate-limit refusals, a user without a tunnel, session-service going
+ * away. Writes every series name the replicas export to {@code target/exported-metrics.txt}, which the k8s module's
+ * check reads: an alert rule or dashboard panel may only name what a service really exports.
+ */
+class MetricsIT {
+
+    private static final String USER = "auth0|metrics";
+    private static final int RATE_LIMIT = 40;
+
+    @TempDir
+    Path dir;
+
+    LocalCluster cluster;
+    FakeOllama fake;
+    Gateway a;
+    Gateway b;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void startCluster() {
+        fake = new FakeOllama().start();
+        Map<String, String> env = Map.of("TUNNEL_RATE_LIMIT_MAX_REQUESTS", Integer.toString(RATE_LIMIT),
+                "TUNNEL_RATE_LIMIT_WINDOW", "600000", "TUNNEL_REQUEST_TIMEOUT", "1000");
+        cluster = new LocalCluster(env).start();
+        a = cluster.startGateway("gateway-a", env);
+        b = cluster.startGateway("gateway-b", env);
+    }
+
+    @AfterEach
+    void stopCluster() throws Exception {
+        cluster.close();
+        fake.stop();
+    }
+
+    @Test
+    void everyPromisedMetricIsExportedWithItsLabelsAfterTraffic() throws Exception {
+        cluster.startAgent(USER, a.port(), fake.url(), dir);
+        cluster.startAgent("limited", a.port(), fake.url(), dir);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.leasesOf(USER).contains("gateway-a"));
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(get(a, USER, "/api/tags")).isEqualTo(200);
+            assertThat(get(b, USER, "/api/tags")).isEqualTo(200);
+        }
+        assertThat(get(b, USER, "/download?bytes=100000")).isEqualTo(200);
+        assertThat(send(a, USER, "/echo", "x".repeat(5000))).isEqualTo(200);
+        assertThat(get(a, USER, "/slow?delayMs=3000")).isEqualTo(504);
+        assertThat(get(a, "nobody", "/api/tags")).isEqualTo(503);
+        List<CompletableFuture<Integer>> burst = new ArrayList<>();
+        for (int i = 0; i < RATE_LIMIT + 10; i++) {
+            burst.add(http.sendAsync(request(a, "limited", "/api/tags").build(), HttpResponse.BodyHandlers.discarding())
+                    .thenApply(HttpResponse::statusCode));
+        }
+        long refused = burst.stream().filter(c -> c.join() == 429).count();
+        assertThat(refused).isGreaterThanOrEqualTo(5);
+
+        PrometheusText onA = scrape(a);
+        PrometheusText onB = scrape(b);
+        assertThat(onA.sum("localbridge_tunnels_open")).isEqualTo(2);
+        assertThat(onA.sum("localbridge_tunnel_connects_total")).isEqualTo(2);
+        assertThat(onA.sum("localbridge_requests_total", "outcome", "success", "result", "ok")).isGreaterThanOrEqualTo(5);
+        assertThat(onA.sum("localbridge_requests_total", "outcome", "REQUEST_TIMEOUT", "result", "timeout")).isEqualTo(1);
+        assertThat(onA.sum("localbridge_requests_total", "outcome", "DESKTOP_CLIENT_DISCONNECTED", "result", "excluded")).isEqualTo(1);
+        assertThat(onA.sum("localbridge_requests_total", "outcome", "RATE_LIMIT_EXCEEDED", "result", "excluded"))
+                .isEqualTo(refused);
+        assertThat(onA.sum("localbridge_rate_limit_rejections_total")).isEqualTo(refused);
+        assertThat(onA.sum("localbridge_request_ttfb_seconds_count")).isGreaterThanOrEqualTo(5);
+        assertThat(onA.has("localbridge_request_duration_seconds_bucket", "le", "+Inf")).isTrue();
+        assertThat(onA.sum("localbridge_tunnel_bytes_total", "direction", "to_agent")).isGreaterThanOrEqualTo(5000);
+        assertThat(onA.sum("localbridge_tunnel_bytes_total", "direction", "from_agent")).isGreaterThanOrEqualTo(100_000);
+        assertThat(onA.sum("localbridge_relay_served_total", "outcome", "success")).isGreaterThanOrEqualTo(4);
+        assertThat(onB.sum("localbridge_relay_hops_total")).isGreaterThanOrEqualTo(4);
+        assertThat(onB.sum("localbridge_requests_total", "outcome", "success", "result", "ok")).isGreaterThanOrEqualTo(4);
+        assertThat(onA.sum("localbridge_lease_operations_total", "operation", "register", "result", "ok")).isGreaterThanOrEqualTo(1);
+        assertThat(onA.sum("localbridge_lease_operations_total", "operation", "acquire", "result", "ok")).isEqualTo(2);
+        assertThat(onA.sum("localbridge_memory_used_bytes")).isGreaterThan(10_000_000);
+        assertThat(onA.has("localbridge_streams_in_flight")).isTrue();
+        assertThat(onA.has("jvm_memory_used_bytes", "area", "heap")).isTrue();
+
+        JsonPath figures = managementJson(a, "/q/localbridge");
+        assertThat(figures.getString("nodeId")).isEqualTo("gateway-a");
+        assertThat(figures.getBoolean("draining")).isFalse();
+        assertThat(figures.getInt("tunnels")).isEqualTo(2);
+        assertThat(figures.getLong("totals.requests"))
+                .isEqualTo((long) onA.sum("localbridge_requests_total", "result", "ok")
+                        + (long) onA.sum("localbridge_requests_total", "result", "failed")
+                        + (long) onA.sum("localbridge_requests_total", "result", "timeout"));
+        assertThat(figures.getLong("totals.timeouts")).isEqualTo(1);
+        assertThat(figures.getLong("memoryUsedBytes")).isGreaterThan(10_000_000);
+
+        JsonPath mine = JsonPath.from(http.send(request(b, USER, null).uri(b.uri("/api/tunnel/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(mine.getInt("user.connections")).isZero();
+        assertThat(mine.getInt("user.remoteConnections")).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> JsonPath.from(http.send(
+                request(b, USER, null).uri(b.uri("/api/tunnel/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).getInt("cluster.tunnels") == 2);
+        assertThat(mine.getInt("cluster.replicas")).isEqualTo(2);
+
+        cluster.killSession();
+        assertThat(get(b, "never-looked-up", "/api/tags")).isEqualTo(503);
+        PrometheusText later = scrape(b);
+        assertThat(later.sum("localbridge_session_errors_total", "operation", "lookup")).isGreaterThanOrEqualTo(1);
+
+        Set<String> names = new TreeSet<>(onA.names());
+        names.addAll(onB.names());
+        names.addAll(later.names());
+        Path out = Path.of(System.getProperty("project.build.directory", "target"), "exported-metrics.txt");
+        Files.write(out, names);
+        System.out.println("gateway-service exports " + names.size() + " series names, written to " + out);
+    }
+
+    private int get(Gateway via, String user, String path) throws Exception {
+        return http.send(request(via, user, path).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private int send(Gateway via, String user, String path, String body) throws Exception {
+        return http.send(request(via, user, path).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static HttpRequest.Builder request(Gateway via, String user, String path) {
+        URI uri = via.uri("/api/tunnel/" + LocalCluster.encode(user) + (path == null ? "" : path));
+        return HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + Tokens.forUser(user))
+                .timeout(Duration.ofSeconds(30));
+    }
+
+    private PrometheusText scrape(Gateway g) throws Exception {
+        return new PrometheusText(http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + g.managementPort() + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    private JsonPath managementJson(Gateway g, String path) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + g.managementPort() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return JsonPath.from(response.body());
+    }
+}
