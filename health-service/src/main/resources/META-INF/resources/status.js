@@ -17,7 +17,7 @@
  *  - chart SVGs have data-chart="<sample field>" and data-points="<samples drawn>"; the line is
  *    <path class="series"> with one M/L command per drawn sample.
  *  - <body> has data-refreshes (completed refreshes), data-polled-at (polledAt of the answer shown) and
- *    data-connection (loading | ok | unreachable).
+ *    data-connection (loading | ok | unreachable | error: the page's own failure, see the console).
  */
 (() => {
   'use strict';
@@ -192,10 +192,13 @@
     };
     document.querySelectorAll('[data-check]').forEach((card) => {
       const ok = valueAt(answer, `checks.${card.dataset.check}`);
-      card.dataset.tone = ok === false ? 'bad' : ok === true ? 'ok' : 'neutral';
-      const note = card.querySelector('[data-check-note]');
       const idle = card.dataset.check !== 'memoryOk' && answer.figures && answer.figures.requests === 0;
-      if (note) note.textContent = idle ? 'no requests in the window' : (notes[card.dataset.check] || ['', ''])[ok === false ? 1 : 0];
+      card.dataset.tone = ok === false ? 'bad' : ok === true && !idle ? 'ok' : 'neutral';
+      const note = card.querySelector('[data-check-note]');
+      if (note) {
+        note.textContent = idle ? 'no requests in the window'
+          : (notes[card.dataset.check] || ['', ''])[ok === false ? 1 : 0];
+      }
     });
   }
 
@@ -304,7 +307,7 @@
   function chartSpecs(thresholds) {
     return {
       requestRate: {
-        title: 'Request rate', unit: 'req/s', format: perSecond, axis: (v) => `${+v.toFixed(2)}`,
+        title: 'Request rate', format: perSecond, axis: (v) => `${+v.toFixed(2)}`,
         domain: (max) => [0, Math.max(max * 1.1, 1)],
       },
       successRate: {
@@ -488,6 +491,7 @@
       && result.body && typeof result.body.status === 'string';
   }
 
+  /** connection: ok | unreachable (the API did not give a health answer) | error (this page failed). */
   function setConnection(connection, reason) {
     document.body.dataset.connection = connection;
     const banner = $('banner');
@@ -502,7 +506,8 @@
     }
     const since = state.updatedAt ? `Showing the last answer, from ${clock(state.updatedAt)}.` : 'No data yet.';
     banner.hidden = false;
-    banner.replaceChildren(el('strong', null, 'health-service unreachable'),
+    banner.replaceChildren(el('strong', null,
+      connection === 'error' ? 'status page error' : 'health-service unreachable'),
       ` (${reason}). ${since} Retrying every ${seconds(state.intervalMs / 1000)}.`);
     $('updated').textContent = state.updatedAt ? `Last update ${clock(state.updatedAt)}` : 'No answer yet';
   }
@@ -536,7 +541,7 @@
     } catch (e) {
       // A rendering bug must not stop the polling; say so instead of failing silently.
       console.error(e);
-      setConnection('unreachable', `page error: ${e.message}`);
+      setConnection('error', e.message);
     } finally {
       setTimeout(poll, state.intervalMs);
     }
