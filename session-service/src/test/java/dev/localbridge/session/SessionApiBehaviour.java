@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -27,10 +28,13 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 
 /**
  * The behaviour of the REST API, run once per store ({@link RedisStoreTest}, {@link MemoryStoreTest}). Ids are
@@ -110,6 +114,57 @@ abstract class SessionApiBehaviour {
         await().atMost(Duration.ofSeconds(10)).until(() -> !liveNodeIds().contains(node));
         given().post("/api/nodes/" + node + "/heartbeat").then().statusCode(404)
                 .body("error.code", equalTo("NODE_NOT_FOUND"));
+    }
+
+    Map<String, Object> listedNode(String node) {
+        return given().get("/api/nodes").then().statusCode(200).extract().jsonPath()
+                .getMap("find { it.nodeId == '" + node + "' }");
+    }
+
+    @Test
+    void nodeCarriesTheManagementAddressItRegisteredAndLosesItWhenItRegistersWithout() {
+        String node = id("node");
+        given().body("{\"nodeId\":\"" + node + "\",\"relayAddress\":\"10.0.0.5:8082\","
+                        + "\"managementAddress\":\"10.0.0.5:9000\"}")
+                .post("/api/nodes").then().statusCode(200)
+                .body("relayAddress", equalTo("10.0.0.5:8082")).body("managementAddress", equalTo("10.0.0.5:9000"));
+        given().post("/api/nodes/" + node + "/heartbeat").then().statusCode(200)
+                .body("managementAddress", equalTo("10.0.0.5:9000"));
+        assertThat(listedNode(node))
+                .containsOnlyKeys("nodeId", "relayAddress", "managementAddress", "registeredAt", "lastHeartbeat",
+                        "expiresAt")
+                .containsEntry("relayAddress", "10.0.0.5:8082")
+                .containsEntry("managementAddress", "10.0.0.5:9000");
+
+        // the same node id registered by a gateway that does not send one (an older build): null, not stale
+        register(node);
+        assertThat(listedNode(node)).containsEntry("managementAddress", null)
+                .containsEntry("relayAddress", node + ".relay:7000");
+        given().post("/api/nodes/" + node + "/heartbeat").then().statusCode(200)
+                .body("$", hasKey("managementAddress")).body("managementAddress", nullValue());
+    }
+
+    @Test
+    void addressesMustBeHostAndPort() {
+        String node = id("node");
+        for (String bad : List.of("10.0.0.5", "10.0.0.5:0", "10.0.0.5:65536", "http://10.0.0.5:9000", "a b:9000",
+                "::1:9000", "x".repeat(254) + ":9000", "10.0.0.5:9000/q")) {
+            given().body(Map.of("nodeId", node, "relayAddress", "10.0.0.5:8082", "managementAddress", bad))
+                    .post("/api/nodes").then().statusCode(400).body("error.code", equalTo("BAD_REQUEST"))
+                    .body("error.message", containsString("managementAddress"));
+        }
+        given().body(Map.of("nodeId", node, "relayAddress", "relay-without-port")).post("/api/nodes")
+                .then().statusCode(400).body("error.message", containsString("relayAddress"));
+        assertThat(liveNodeIds()).doesNotContain(node);
+
+        for (String good : List.of("[::1]:9000", "gateway-0.gateway.localbridge.svc.cluster.local:9000",
+                "10.0.0.5:65535")) {
+            given().body(Map.of("nodeId", node, "relayAddress", "10.0.0.5:8082", "managementAddress", good))
+                    .post("/api/nodes").then().statusCode(200).body("managementAddress", equalTo(good));
+        }
+        // blank is the same as absent
+        given().body(Map.of("nodeId", node, "relayAddress", "10.0.0.5:8082", "managementAddress", " "))
+                .post("/api/nodes").then().statusCode(200).body("managementAddress", nullValue());
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
@@ -29,9 +30,31 @@ class SessionServiceIT {
 
         String node = "it-" + UUID.randomUUID();
         given().header("Authorization", "Bearer " + RedisTestProfile.SECRET).contentType("application/json")
-                .body("{\"nodeId\":\"" + node + "\",\"relayAddress\":\"10.0.0.9:7000\"}")
+                .body("{\"nodeId\":\"" + node + "\",\"relayAddress\":\"10.0.0.9:7000\","
+                        + "\"managementAddress\":\"10.0.0.9:9000\"}")
                 .post("/api/nodes").then().statusCode(200).body("nodeId", equalTo(node));
         given().header("Authorization", "Bearer " + RedisTestProfile.SECRET).get("/api/nodes")
-                .then().statusCode(200).body("nodeId", hasItem(node));
+                .then().statusCode(200).body("nodeId", hasItem(node))
+                .body("find { it.nodeId == '" + node + "' }.managementAddress", equalTo("10.0.0.9:9000"));
+        given().header("Authorization", "Bearer " + RedisTestProfile.SECRET).delete("/api/nodes/" + node)
+                .then().statusCode(200);
+    }
+
+    @Test
+    void packagedServiceExportsTheContractMetrics() {
+        String node = "it-" + UUID.randomUUID();
+        given().header("Authorization", "Bearer " + RedisTestProfile.SECRET).contentType("application/json")
+                .body("{\"nodeId\":\"" + node + "\",\"relayAddress\":\"10.0.0.9:7000\"}")
+                .post("/api/nodes").then().statusCode(200);
+        given().header("Authorization", "Bearer " + RedisTestProfile.SECRET).queryParam("userId", "it-user")
+                .get("/api/leases").then().statusCode(200);
+        given().header("Authorization", "Bearer " + RedisTestProfile.SECRET).delete("/api/nodes/" + node)
+                .then().statusCode(200);
+
+        RestAssured.given().get("http://localhost:" + PackagedJarProfile.MANAGEMENT_PORT + "/q/metrics")
+                .then().statusCode(200)
+                .body(containsString("localbridge_session_lease_operations_total{operation=\"lookup\",result=\"ok\""))
+                .body(containsString("localbridge_session_store_errors_total{operation=\"node-register\""))
+                .body(containsString("localbridge_memory_used_bytes "));
     }
 }

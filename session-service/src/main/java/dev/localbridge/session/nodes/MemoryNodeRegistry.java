@@ -29,13 +29,13 @@ class MemoryNodeRegistry implements NodeRegistry {
     }
 
     @Override
-    public NodeView register(String nodeId, String relayAddress) {
+    public NodeView register(String nodeId, String relayAddress, String managementAddress) {
         long now = System.currentTimeMillis();
         lock.lock();
         try {
             NodeView current = live(nodeId, now);
-            NodeView node = new NodeView(nodeId, relayAddress, current == null ? now : current.registeredAt(), now,
-                    now + ttl);
+            NodeView node = new NodeView(nodeId, relayAddress, managementAddress,
+                    current == null ? now : current.registeredAt(), now, now + ttl);
             nodes.put(nodeId, node);
             return node;
         } finally {
@@ -52,7 +52,8 @@ class MemoryNodeRegistry implements NodeRegistry {
             if (current == null) {
                 return Optional.empty();
             }
-            NodeView node = new NodeView(nodeId, current.relayAddress(), current.registeredAt(), now, now + ttl);
+            NodeView node = new NodeView(nodeId, current.relayAddress(), current.managementAddress(),
+                    current.registeredAt(), now, now + ttl);
             nodes.put(nodeId, node);
             return Optional.of(node);
         } finally {

@@ -6,8 +6,11 @@ import java.util.Optional;
 /** The registry of live gateway replicas; a node is live while it heartbeats within {@code tunnel.node.ttl}. */
 public interface NodeRegistry {
 
-    /** Registers (or refreshes) a node. */
-    NodeView register(String nodeId, String relayAddress);
+    /**
+     * Registers (or refreshes) a node. {@code managementAddress} may be {@code null} (a gateway that does not
+     * advertise one); registering without it clears a previously registered one.
+     */
+    NodeView register(String nodeId, String relayAddress, String managementAddress);
 
     /** Extends a live node's TTL; empty when the node is unknown or already gone (it must register again). */
     Optional<NodeView> heartbeat(String nodeId);

@@ -30,11 +30,16 @@ public class NodeResource {
     }
 
     @POST
-    @Operation(summary = "Register (or re-register) a gateway replica")
+    @Operation(summary = "Register (or re-register) a gateway replica",
+            description = "relayAddress and the optional managementAddress are host:port. Registering again without "
+                    + "managementAddress clears the one registered before.")
+    @APIResponse(responseCode = "200", description = "the node as registered")
+    @APIResponse(responseCode = "400", description = "BAD_REQUEST: nodeId missing, or an address is not host:port")
     public NodeView register(RegisterNodeRequest request) {
         Require.body(request);
         return nodes.register(Require.text(request.nodeId(), "nodeId"),
-                Require.text(request.relayAddress(), "relayAddress"));
+                Require.hostPort(request.relayAddress(), "relayAddress"),
+                Require.optionalHostPort(request.managementAddress(), "managementAddress"));
     }
 
     @POST
@@ -47,7 +52,8 @@ public class NodeResource {
     }
 
     @GET
-    @Operation(summary = "Live nodes")
+    @Operation(summary = "Live nodes", description = "Each with its relay address and, when it registered one, its "
+            + "management address (health-service scrapes /q/health and /q/metrics there).")
     public List<NodeView> list() {
         return nodes.liveNodes();
     }

@@ -10,7 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Nodes in Redis: hash {@code <p>node:<id>} plus the sorted set {@code <p>nodes} scored by expiry. */
+/**
+ * Nodes in Redis: hash {@code <p>node:<id>} plus the sorted set {@code <p>nodes} scored by expiry. The hash field
+ * {@code managementAddress} is absent when a node has none, as in entries written before it existed; the scripts
+ * answer {@code ''} for it, read here as {@code null}.
+ */
 @ApplicationScoped
 @Typed(RedisNodeRegistry.class)
 class RedisNodeRegistry implements NodeRegistry {
@@ -26,10 +30,11 @@ class RedisNodeRegistry implements NodeRegistry {
     }
 
     @Override
-    public NodeView register(String nodeId, String relayAddress) {
-        Response r = scripts.run("node-register", nodeId, relayAddress, Long.toString(ttl));
+    public NodeView register(String nodeId, String relayAddress, String managementAddress) {
+        Response r = scripts.run("node-register", nodeId, relayAddress, Long.toString(ttl),
+                managementAddress == null ? "" : managementAddress);
         long expiresAt = r.get(1).toLong();
-        return new NodeView(nodeId, relayAddress, r.get(0).toLong(), expiresAt - ttl, expiresAt);
+        return new NodeView(nodeId, relayAddress, managementAddress, r.get(0).toLong(), expiresAt - ttl, expiresAt);
     }
 
     @Override
@@ -39,16 +44,17 @@ class RedisNodeRegistry implements NodeRegistry {
             return Optional.empty();
         }
         long expiresAt = r.get(2).toLong();
-        return Optional.of(new NodeView(nodeId, r.get(0).toString(), r.get(1).toLong(), expiresAt - ttl, expiresAt));
+        return Optional.of(new NodeView(nodeId, r.get(0).toString(), optional(r.get(3)), r.get(1).toLong(),
+                expiresAt - ttl, expiresAt));
     }
 
     @Override
     public List<NodeView> liveNodes() {
         Response r = scripts.run("node-list");
         List<NodeView> nodes = new ArrayList<>();
-        for (int i = 0; i + 4 < r.size(); i += 5) {
-            nodes.add(new NodeView(r.get(i).toString(), r.get(i + 1).toString(), r.get(i + 2).toLong(),
-                    r.get(i + 3).toLong(), r.get(i + 4).toLong()));
+        for (int i = 0; i + 5 < r.size(); i += 6) {
+            nodes.add(new NodeView(r.get(i).toString(), r.get(i + 1).toString(), optional(r.get(i + 5)),
+                    r.get(i + 2).toLong(), r.get(i + 3).toLong(), r.get(i + 4).toLong()));
         }
         return nodes;
     }
@@ -76,5 +82,10 @@ class RedisNodeRegistry implements NodeRegistry {
     @Override
     public int sweepExpired() {
         return scripts.run("node-sweep", Integer.toString(SWEEP_BATCH)).size();
+    }
+
+    private static String optional(Response value) {
+        String text = value == null ? null : value.toString();
+        return text == null || text.isEmpty() ? null : text;
     }
 }

@@ -2,6 +2,7 @@ package dev.localbridge.session.store;
 
 import dev.localbridge.session.SessionConfig;
 import dev.localbridge.session.api.SessionFailure;
+import dev.localbridge.session.metrics.SessionMetrics;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Runs the Lua scripts in {@code src/main/resources/lua} by {@code EVALSHA}, falling back to {@code EVAL} when Redis
  * has forgotten them (after a restart). Every call is bounded by {@code tunnel.redis.timeout}; any Redis failure
- * becomes {@link SessionFailure#storeUnavailable}. Blocking: call it from a virtual or worker thread.
+ * becomes {@link SessionFailure#storeUnavailable} and is counted in {@code localbridge_session_store_errors_total}
+ * with the script's name as {@code operation}. Blocking: call it from a virtual or worker thread.
  */
 @ApplicationScoped
 public class RedisScripts {
@@ -32,9 +34,11 @@ public class RedisScripts {
     private final Duration timeout;
     private final String common;
     private final Map<String, Script> scripts = new ConcurrentHashMap<>();
+    private final SessionMetrics metrics;
 
-    RedisScripts(ReactiveRedisDataSource redis, SessionConfig config) {
+    RedisScripts(ReactiveRedisDataSource redis, SessionConfig config, SessionMetrics metrics) {
         this.redis = redis;
+        this.metrics = metrics;
         this.prefix = config.redis().keyPrefix();
         this.timeout = Duration.ofMillis(config.redis().timeout());
         this.common = load("common");
@@ -47,23 +51,36 @@ public class RedisScripts {
 
     /** Runs script {@code name} with {@code ARGV = [prefix, args...]}. */
     public Response run(String name, List<String> args) {
-        Script script = scripts.computeIfAbsent(name, n -> new Script(common + "\n" + load(n)));
+        Script script = scripts.computeIfAbsent(name, n -> {
+            metrics.storeOperation(n);
+            return new Script(common + "\n" + load(n));
+        });
         List<String> tail = new ArrayList<>(args.size() + 1);
         tail.add(prefix);
         tail.addAll(args);
         try {
-            return call("EVALSHA", script.sha, tail);
-        } catch (SessionFailure failure) {
-            if (failure.getCause() != null && String.valueOf(failure.getCause().getMessage()).startsWith("NOSCRIPT")) {
-                return call("EVAL", script.source, tail);
-            }
-            throw failure;
+            return evaluate(script, tail);
+        } catch (RuntimeException e) {
+            metrics.storeError(name);
+            throw SessionFailure.storeUnavailable(e);
         }
     }
 
     /** Runs script {@code name} with {@code ARGV = [prefix, args...]}. */
     public Response run(String name, String... args) {
         return run(name, List.of(args));
+    }
+
+    private Response evaluate(Script script, List<String> argv) {
+        try {
+            return call("EVALSHA", script.sha, argv);
+        } catch (RuntimeException e) {
+            if (!String.valueOf(e.getMessage()).startsWith("NOSCRIPT")) {
+                throw e;
+            }
+            // Redis forgot the script (restarted or flushed): not a store failure, send it once in full
+            return call("EVAL", script.source, argv);
+        }
     }
 
     private Response call(String command, String scriptOrSha, List<String> argv) {
@@ -73,11 +90,7 @@ public class RedisScripts {
         for (int i = 0; i < argv.size(); i++) {
             all[i + 2] = argv.get(i);
         }
-        try {
-            return redis.execute(command, all).await().atMost(timeout);
-        } catch (RuntimeException e) {
-            throw SessionFailure.storeUnavailable(e);
-        }
+        return redis.execute(command, all).await().atMost(timeout);
     }
 
     private static String load(String name) {
