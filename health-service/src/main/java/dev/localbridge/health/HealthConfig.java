@@ -18,13 +18,54 @@ public interface HealthConfig {
     @WithName("cluster-secret")
     Optional<String> clusterSecret();
 
-    /** Probe settings. */
+    /** How the cluster is polled. */
     Probe probe();
 
-    /** Probe settings. */
+    /** Alert levels and windows. */
+    Health health();
+
+    /** How the cluster is polled. */
     interface Probe {
-        /** Upper bound in ms for each call to session-service ({@code TUNNEL_PROBE_TIMEOUT}). */
+        /** Upper bound in ms for each call to session-service or a replica ({@code TUNNEL_PROBE_TIMEOUT}). */
         @WithDefault("2000")
         long timeout();
+
+        /** Time between two polls of the cluster, ms ({@code TUNNEL_PROBE_INTERVAL}). */
+        @WithDefault("5000")
+        long interval();
+    }
+
+    /** Alert levels (the deployment guide's) and the windows the figures are computed over. */
+    interface Health {
+        /** Lowest acceptable share of requests the tunnels served ({@code TUNNEL_HEALTH_MIN_SUCCESS_RATE}). */
+        @WithDefault("0.95")
+        double minSuccessRate();
+
+        /** Highest acceptable share of timed-out requests ({@code TUNNEL_HEALTH_MAX_TIMEOUT_RATE}). */
+        @WithDefault("0.05")
+        double maxTimeoutRate();
+
+        /** Highest acceptable average time to first byte, ms ({@code TUNNEL_HEALTH_MAX_AVERAGE_RESPONSE_TIME}). */
+        @WithDefault("2000")
+        long maxAverageResponseTime();
+
+        /** Highest acceptable memory per gateway instance, bytes ({@code TUNNEL_HEALTH_MAX_MEMORY_BYTES}). */
+        @WithDefault("209715200")
+        long maxMemoryBytes();
+
+        /**
+         * Fewest requests in the window for the rate checks to judge ({@code TUNNEL_HEALTH_MIN_REQUESTS}): below it they
+         * pass, so that one failure out of three requests does not page anyone.
+         */
+        @WithDefault("10")
+        long minRequests();
+
+        /** Sliding window of the success rate, timeout rate and average, ms ({@code TUNNEL_HEALTH_WINDOW}). */
+        @WithDefault("300000")
+        long window();
+
+        /** How far back the status page's charts go, ms ({@code TUNNEL_HEALTH_HISTORY}). */
+        @WithDefault("3600000")
+        long history();
     }
 }

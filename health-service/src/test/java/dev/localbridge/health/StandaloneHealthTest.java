@@ -47,7 +47,9 @@ class StandaloneHealthTest {
     }
 
     @Test
-    void servesAPlaceholderStatusPage() {
-        given().get("/").then().statusCode(200).body(containsString("/api/tunnel/health"));
+    void servesTheStatusPageAndItsScript() {
+        given().get("/").then().statusCode(200).body(containsString("<title>LocalBridge status</title>"));
+        given().get("/status.js").then().statusCode(200).body(containsString("api/tunnel/history"));
+        given().get("/api/tunnel/history").then().statusCode(200).body("intervalMs", equalTo(5000));
     }
 }

@@ -3,45 +3,52 @@ package dev.localbridge.health.report;
 import java.util.List;
 
 /**
- * Body of {@code GET /api/tunnel/health}, the shape of ARCHITECTURE.md plus what this round can see.
+ * Body of {@code GET /api/tunnel/health}: the shape of ARCHITECTURE.md ({@code status}, {@code checks}) plus the
+ * figures behind each check, the thresholds in force, per-replica detail and the active alerts.
  *
- * @param status         {@code healthy}, {@code degraded} or {@code unhealthy}
- * @param checks         the four documented checks
- * @param sessionService whether session-service is configured and answered
- * @param nodes          live gateway replicas (empty when unknown)
- * @param connections    live tunnel connections cluster-wide ({@code null} when unknown)
- * @param timestamp      ISO-8601 time of this report
- * @param note           what this report does not cover yet, so that nobody reads more into it than it says
+ * @param connections live tunnel leases cluster-wide, from session-service (null when it could not be asked)
+ * @param polledAt    ISO-8601 time of the poll this report is computed from (null before the first one)
+ * @param timestamp   ISO-8601 time of this answer
  */
-public record TunnelHealth(String status, Checks checks, SessionServiceStatus sessionService, List<Node> nodes,
-        Long connections, String timestamp, String note) {
+public record TunnelHealth(String status, Checks checks, Figures figures, Thresholds thresholds,
+        SessionService sessionService, List<Replica> replicas, Long connections, List<Alert> alerts,
+        long pollIntervalMs, String polledAt, String timestamp) {
 
-    /**
-     * The three rate checks are not computed here yet: each gateway computes them for itself over its last five
-     * minutes at its own {@code /api/tunnel/health}; the cluster-wide aggregation is still to be built.
-     */
-    public static final String RATES_NOT_AGGREGATED = "successRateOk, timeoutRateOk and averageResponseTimeOk are not "
-            + "aggregated across gateway replicas yet and always read true here; each gateway reports its own at "
-            + "its /api/tunnel/health";
-
-    /**
-     * The documented checks. The three rate checks are not aggregated from the gateways yet (see
-     * {@link #RATES_NOT_AGGREGATED}); they read true.
-     */
+    /** The documented checks, plus {@code memoryOk} (every replica under the memory alert level). */
     public record Checks(boolean hasConnections, boolean successRateOk, boolean timeoutRateOk,
-            boolean averageResponseTimeOk) {
+            boolean averageResponseTimeOk, boolean memoryOk) {
     }
 
     /**
-     * @param configured whether {@code TUNNEL_SESSION_URL} is set
-     * @param url        its value
-     * @param reachable  whether it answered within the probe timeout
-     * @param message    why the status is what it is, for operators
+     * The cluster-wide figures of the last {@code windowSeconds}. With no request in the window the success rate is 1,
+     * the timeout rate 0 and the average 0.
+     *
+     * @param maxMemoryBytes the highest memory of any replica that answered
      */
-    public record SessionServiceStatus(boolean configured, String url, Boolean reachable, String message) {
+    public record Figures(long windowSeconds, long requests, double successRate, double timeoutRate,
+            double averageResponseTimeMs, long tunnels, long maxMemoryBytes) {
     }
 
-    /** A live gateway replica. */
-    public record Node(String nodeId, String relayAddress) {
+    /** The alert levels in force; the rate checks judge only from {@code minRequests} requests in the window. */
+    public record Thresholds(double minSuccessRate, double maxTimeoutRate, long maxAverageResponseTimeMs,
+            long maxMemoryBytes, long minRequests) {
+    }
+
+    /** session-service as the last poll found it. */
+    public record SessionService(boolean configured, String url, Boolean reachable, String store, String message) {
+    }
+
+    /** One registered gateway replica. {@code state}: ready, draining or unreachable. */
+    public record Replica(String nodeId, String relayAddress, String managementAddress, String state, int tunnels,
+            int streamsInFlight, double requestRate, ReplicaWindow window, long memoryBytes, boolean memoryOk,
+            String lastSeen, String error) {
+    }
+
+    /** A replica's own figures of the window. */
+    public record ReplicaWindow(long requests, double successRate, double timeoutRate, double averageResponseTimeMs) {
+    }
+
+    /** An active alert; severity warning or critical. */
+    public record Alert(String name, String severity, String message) {
     }
 }

@@ -1,6 +1,7 @@
 package dev.localbridge.health.session;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.localbridge.health.HealthConfig;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -18,26 +19,26 @@ import java.util.Optional;
 
 /**
  * Reads the cluster state from session-service ({@code GET /api/nodes}, {@code GET /api/stats}). Blocking with a
- * bounded timeout per call; call it from a virtual thread.
+ * bounded timeout per call; called from the poller's virtual threads, never from an event loop.
  */
 @ApplicationScoped
 @RegisterForReflection(targets = {SessionServiceClient.Node.class, SessionServiceClient.Node[].class,
         SessionServiceClient.Stats.class})
 public class SessionServiceClient {
 
-    /** A live gateway replica as session-service lists it. */
-    public record Node(String nodeId, String relayAddress) {
+    /** A live gateway replica as session-service lists it ({@code managementAddress} null for older gateways). */
+    public record Node(String nodeId, String relayAddress, String managementAddress) {
     }
 
     /** Cluster figures of session-service. */
     public record Stats(String store, int liveNodes, long liveLeases) {
     }
 
-    /** What session-service answered, or why it could not be asked. */
+    /** What session-service answered. */
     public record Snapshot(List<Node> nodes, Stats stats) {
     }
 
-    /** session-service did not answer in time or answered with an error. */
+    /** session-service did not answer in time or answered with an error (its store down answers 503). */
     public static final class Unreachable extends Exception {
         Unreachable(String message) {
             super(message, null, false, false);
@@ -55,7 +56,7 @@ public class SessionServiceClient {
                 .map(s -> URI.create(s.endsWith("/") ? s : s + "/"));
         this.secret = config.clusterSecret().filter(s -> !s.isBlank());
         this.timeout = Duration.ofMillis(config.probe().timeout());
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
         this.json = json.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
@@ -67,8 +68,8 @@ public class SessionServiceClient {
     /** Lists nodes and figures; requires {@link #baseUrl()} to be present. */
     public Snapshot snapshot() throws Unreachable {
         URI url = base.orElseThrow();
-        Node[] nodes = get(url.resolve("api/nodes"), Node[].class);
         Stats stats = get(url.resolve("api/stats"), Stats.class);
+        Node[] nodes = get(url.resolve("api/nodes"), Node[].class);
         return new Snapshot(Arrays.asList(nodes), stats);
     }
 
@@ -79,7 +80,8 @@ public class SessionServiceClient {
         try {
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() != 200) {
-                throw new Unreachable("GET " + uri.getPath() + " answered " + response.statusCode());
+                throw new Unreachable("GET " + uri.getPath() + " answered " + response.statusCode()
+                        + errorOf(response.body()));
             }
             return json.readValue(response.body(), type);
         } catch (IOException e) {
@@ -87,6 +89,16 @@ public class SessionServiceClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unreachable("interrupted");
+        }
+    }
+
+    /** {@code " CODE: message"} from session-service's error envelope, or "". */
+    private String errorOf(byte[] body) {
+        try {
+            JsonNode error = json.readTree(body).path("error");
+            return error.isMissingNode() ? "" : " " + error.path("code").asText() + ": " + error.path("message").asText();
+        } catch (IOException | RuntimeException e) {
+            return "";
         }
     }
 }

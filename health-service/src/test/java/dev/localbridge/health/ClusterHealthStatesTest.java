@@ -1,0 +1,230 @@
+package dev.localbridge.health;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.localbridge.gateway.testing.LocalCluster.Gateway;
+import dev.localbridge.gateway.testing.PrometheusText;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+
+import dev.localbridge.health.page.StatusPageBrowser;
+
+/**
+ * The health states driven for real, in the order an operator would live them: session-service up with no gateway
+ * (unhealthy), gateways up with zero tunnels (healthy), a tunnel whose local service times out (degraded), a replica
+ * killed (shown unreachable within one poll), Redis stopped (unhealthy). Every part is a real process.
+ */
+@QuarkusTest
+@TestProfile(ClusterHealthStatesTest.WithLiveCluster.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterHealthStatesTest {
+
+    public static class WithLiveCluster implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(LiveCluster.class));
+        }
+    }
+
+    private static final String USER = "auth0|health";
+    private static final Duration ONE_POLL = Duration.ofMillis(LiveCluster.POLL_MS * 2 + 1000);
+    private static final Map<String, String> GATEWAY_ENV = Map.of("TUNNEL_REQUEST_TIMEOUT", "800");
+    private static Gateway a;
+    private static Gateway b;
+
+    @TempDir
+    static Path dir;
+
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
+
+    @TestHTTPResource("/")
+    URL root;
+
+    @Test
+    @Order(1)
+    void withNoGatewayRegisteredTunnelsCannotBeCreated() {
+        health().then().statusCode(503);
+        JsonPath report = report();
+        assertThat(report.getString("status")).isEqualTo("unhealthy");
+        assertThat(report.getBoolean("sessionService.reachable")).isTrue();
+        assertThat(report.getString("sessionService.store")).isEqualTo("redis");
+        assertThat(report.getList("replicas")).isEmpty();
+        assertThat(report.getList("alerts.name")).containsExactly("NoReadyGateway");
+    }
+
+    @Test
+    @Order(2)
+    void gatewaysUpWithZeroTunnelsIsHealthy() {
+        a = LiveCluster.cluster.startGateway("gateway-a", GATEWAY_ENV);
+        b = LiveCluster.cluster.startGateway("gateway-b", GATEWAY_ENV);
+        await().atMost(Duration.ofSeconds(15)).until(() -> report().getList("replicas.state")
+                .equals(List.of("ready", "ready")));
+        health().then().statusCode(200);
+        JsonPath report = report();
+        assertThat(report.getString("status")).isEqualTo("healthy");
+        assertThat(report.getBoolean("checks.hasConnections")).isFalse();
+        assertThat(report.getList("replicas.nodeId")).containsExactly("gateway-a", "gateway-b");
+        assertThat(report.getString("replicas[0].managementAddress")).isEqualTo("127.0.0.1:" + a.managementPort());
+        assertThat(report.getInt("figures.tunnels")).isZero();
+        assertThat(report.getList("alerts")).isEmpty();
+        assertThat(report.getLong("replicas[0].memoryBytes")).isPositive();
+    }
+
+    @Test
+    @Order(3)
+    void upstreamTimeoutsTurnTheTimeoutCheckRedAndTheClusterDegraded() throws Exception {
+        LiveCluster.cluster.startAgent(USER, a.port(), LiveCluster.ollama.url(), dir);
+        await().atMost(ONE_POLL).until(() -> report().getInt("figures.tunnels") == 1);
+        List<CompletableFuture<Integer>> calls = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            calls.add(CompletableFuture.supplyAsync(() -> status(b, "/api/tags")));
+        }
+        for (int i = 0; i < 4; i++) {
+            calls.add(CompletableFuture.supplyAsync(() -> status(a, "/slow?delayMs=3000")));
+        }
+        List<Integer> statuses = calls.stream().map(CompletableFuture::join).toList();
+        assertThat(statuses).filteredOn(s -> s == 200).hasSize(12);
+        assertThat(statuses).filteredOn(s -> s == 504).hasSize(4);
+
+        await().atMost(ONE_POLL).until(() -> report().getLong("figures.requests") == 16);
+        health().then().statusCode(200);
+        JsonPath report = report();
+        assertThat(report.getString("status")).isEqualTo("degraded");
+        assertThat(report.getBoolean("checks.hasConnections")).isTrue();
+        assertThat(report.getBoolean("checks.timeoutRateOk")).isFalse();
+        assertThat(report.getBoolean("checks.successRateOk")).isFalse();
+        assertThat(report.getDouble("figures.timeoutRate")).isEqualTo(0.25);
+        assertThat(report.getBoolean("checks.averageResponseTimeOk")).isTrue();
+        assertThat(report.getList("alerts.name")).contains("TimeoutRateHigh", "SuccessRateLow");
+        // requests are counted by the replica the caller reached: 12 through B (relayed to A), 4 on A
+        assertThat(report.getLong("replicas.find { it.nodeId == 'gateway-a' }.window.requests")).isEqualTo(4);
+        assertThat(report.getLong("replicas.find { it.nodeId == 'gateway-b' }.window.requests")).isEqualTo(12);
+        assertThat(report.getInt("replicas.find { it.nodeId == 'gateway-a' }.tunnels")).isEqualTo(1);
+    }
+
+    @Test
+    @Order(4)
+    void theStatusPageInChromiumShowsWhatTheApiSays() throws Exception {
+        URI page = root.toURI();
+        Document dom = StatusPageBrowser.open(page, Duration.ofSeconds(3));
+        JsonPath api = report();
+        assertThat(Integer.parseInt(dom.body().attr("data-refreshes"))).isGreaterThanOrEqualTo(1);
+        assertThat(dom.body().attr("data-connection")).isEqualTo("ok");
+        assertThat(field(dom, "status")).isEqualTo("degraded").isEqualTo(api.getString("status"));
+        for (String check : List.of("hasConnections", "successRateOk", "timeoutRateOk", "averageResponseTimeOk",
+                "memoryOk")) {
+            assertThat(field(dom, "checks." + check)).as(check).isEqualTo(api.getString("checks." + check));
+        }
+        for (String figure : List.of("requests", "successRate", "timeoutRate", "tunnels")) {
+            assertThat(Double.parseDouble(field(dom, "figures." + figure))).as(figure)
+                    .isEqualTo(api.getDouble("figures." + figure));
+        }
+        assertThat(field(dom, "sessionService.store")).isEqualTo("redis");
+        for (String node : List.of("gateway-a", "gateway-b")) {
+            Element row = dom.selectFirst("tr[data-node-id=" + node + "]");
+            assertThat(row).as(node).isNotNull();
+            String inApi = "replicas.find { it.nodeId == '" + node + "' }.";
+            assertThat(row.selectFirst("[data-field=state]").attr("data-value")).isEqualTo(api.getString(inApi + "state"));
+            assertThat(row.selectFirst("[data-field=tunnels]").attr("data-value")).isEqualTo(api.getString(inApi + "tunnels"));
+            assertThat(Double.parseDouble(row.selectFirst("[data-field='window.requests']").attr("data-value")))
+                    .isEqualTo(api.getDouble(inApi + "window.requests"));
+        }
+        assertThat(dom.select("li[data-alert]").eachAttr("data-alert"))
+                .containsExactlyInAnyOrderElementsOf(api.getList("alerts.name"));
+        // one point per poll for the request rate; the rate charts only where an interval had requests
+        int samples = given().get("/api/tunnel/history").then().extract().jsonPath().getList("samples").size();
+        assertThat(Integer.parseInt(dom.selectFirst("svg[data-chart=requestRate]").attr("data-points")))
+                .isBetween(2, samples);
+        assertThat(dom.select("svg[data-chart]")).hasSize(4)
+                .allSatisfy(chart -> assertThat(Integer.parseInt(chart.attr("data-points"))).isPositive());
+        Path png = StatusPageBrowser.screenshot(page,
+                Path.of(System.getProperty("project.build.directory", "target"), "status-page-live.png"), 1280, 1400,
+                Duration.ofSeconds(3));
+        assertThat(Files.size(png)).isGreaterThan(5_000);
+    }
+
+    private static String field(Document dom, String path) {
+        Element element = dom.selectFirst("[data-field='" + path + "']");
+        assertThat(element).as(path).isNotNull();
+        return element.attr("data-value");
+    }
+
+    @Test
+    @Order(5)
+    void metricNamesArePresentAfterTraffic() throws Exception {
+        PrometheusText page = new PrometheusText(given().get(metrics).then().statusCode(200).extract().asString());
+        assertThat(page.sum("localbridge_health_status")).isEqualTo(1);
+        assertThat(page.sum("localbridge_health_replicas", "state", "ready")).isEqualTo(2);
+        assertThat(page.has("localbridge_health_replicas", "state", "unreachable")).isTrue();
+        Path out = Path.of(System.getProperty("project.build.directory", "target"), "exported-metrics.txt");
+        Files.write(out, new TreeSet<>(page.names()));
+    }
+
+    @Test
+    @Order(6)
+    void aKilledReplicaIsShownUnreachableWithinOnePoll() throws Exception {
+        b.process().kill();
+        long killed = System.nanoTime();
+        await().atMost(ONE_POLL).until(() -> "unreachable".equals(
+                report().getString("replicas.find { it.nodeId == 'gateway-b' }.state")));
+        System.out.printf("gateway-b shown unreachable %d ms after kill -9 (poll every %d ms)%n",
+                (System.nanoTime() - killed) / 1_000_000, LiveCluster.POLL_MS);
+        JsonPath report = report();
+        assertThat(report.getList("alerts.name")).contains("ReplicaUnreachable");
+        assertThat(report.getString("replicas.find { it.nodeId == 'gateway-a' }.state")).isEqualTo("ready");
+        assertThat(report.getString("status")).isNotEqualTo("unhealthy");
+    }
+
+    @Test
+    @Order(7)
+    void redisStoppedMeansTunnelsCannotBeCreated() throws Exception {
+        LiveCluster.cluster.redis().stop();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "unhealthy".equals(report().getString("status")));
+        health().then().statusCode(503);
+        JsonPath report = report();
+        assertThat(report.getBoolean("sessionService.reachable")).isFalse();
+        assertThat(report.getString("sessionService.message")).contains("503");
+        assertThat(report.getList("alerts.name")).contains("SessionServiceDown");
+    }
+
+    private static int status(Gateway via, String path) {
+        try {
+            return LiveCluster.cluster.get(via, USER, path);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static io.restassured.response.Response health() {
+        return given().get("/api/tunnel/health");
+    }
+
+    private static JsonPath report() {
+        return health().then().extract().jsonPath();
+    }
+}
