@@ -1,6 +1,7 @@
 package dev.localbridge.gateway.metrics;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +49,17 @@ public class TunnelMetrics {
         this.rateLimited = Counter.builder("localbridge.rate.limit.rejections")
                 .description("Requests refused because the user's rate limit was reached").register(registry);
         MemoryUse.register(registry);
+        // Series that exist from startup at 0, so that Prometheus' increase() sees their first event and the alert
+        // rules and dashboard always find them (a counter created at its first event loses that event to rate()).
+        for (String reason : List.of("normal", "going_away", "protocol_error", "connection_lost", "keepalive_timeout")) {
+            registry.counter("localbridge.tunnel.disconnects", "reason", reason);
+        }
+        for (int status : new int[] {400, 401, 429, 503}) {
+            registry.counter("localbridge.tunnel.handshake.rejections", "status", Integer.toString(status));
+        }
+        registry.counter("localbridge.tunnel.protocol.errors");
+        registry.counter("localbridge.relay.hops");
+        registry.counter("localbridge.relay.misdirected");
     }
 
     /** A caller's request (or a relayed one) entered this replica. */

@@ -65,7 +65,11 @@ class StatusResourceTest extends TunnelTestBase {
                 .body("user.bytesFromAgent", greaterThanOrEqualTo(1))
                 .body("system.nodeId", equalTo("test-node"))
                 .body("system.tunnels", greaterThanOrEqualTo(1))
-                .body("system.window.requests", greaterThanOrEqualTo(1));
+                .body("system.window.requests", greaterThanOrEqualTo(1))
+                .body("user.remoteConnections", equalTo(0))
+                .body("cluster.clustered", equalTo(false))
+                .body("cluster.replicas", equalTo(1))
+                .body("cluster.tunnels", greaterThanOrEqualTo(1));
     }
 
     @Test
@@ -86,7 +90,7 @@ class StatusResourceTest extends TunnelTestBase {
         org.assertj.core.api.Assertions.assertThat(metrics)
                 .contains("localbridge_tunnels_open")
                 .contains("localbridge_tunnel_connects_total")
-                .contains("localbridge_requests_total{outcome=\"success\"")
+                .contains("localbridge_requests_total{outcome=\"success\",result=\"ok\"}")
                 .contains("localbridge_request_duration_seconds_bucket")
                 .contains("localbridge_request_ttfb_seconds_bucket")
                 .contains("localbridge_tunnel_bytes_total{direction=\"from_agent\"")
