@@ -5,7 +5,7 @@
 # It prints a dev token and a ready-to-paste curl that goes through replica B, which does NOT hold the tunnel.
 # Ctrl-C stops everything it started.
 #
-#   scripts/run-local.sh [--target URL] [--user ID] [--port N] [--rebuild]
+#   scripts/run-local.sh [--target URL] [--user ID] [--port N] [--rebuild]   (jars are rebuilt when missing or stale)
 #
 # When nothing answers on the target, a small demo Ollama (scripts/demo/DemoOllama.java) is started in its place,
 # so the streamed example works on a machine without Ollama.
@@ -34,7 +34,17 @@ gateway_jar=gateway-service/target/quarkus-app/quarkus-run.jar
 session_jar=session-service/target/quarkus-app/quarkus-run.jar
 health_jar=health-service/target/quarkus-app/quarkus-run.jar
 agent_jar=$(ls tunnel-agent/target/tunnel-agent-*-runner.jar 2>/dev/null | head -1 || true)
-if $rebuild || [[ ! -f $gateway_jar || ! -f $session_jar || ! -f $health_jar || -z $agent_jar ]]; then
+# A jar older than any source or pom of the tree is stale (e.g. after a git pull): build again.
+stale() {
+  local jar
+  for jar in "$gateway_jar" "$session_jar" "$health_jar" "$agent_jar"; do
+    [[ -n $jar && -f $jar ]] || return 0
+    [[ -z $(find pom.xml tunnel-protocol tunnel-agent session-service gateway-service health-service \
+      -path '*/target' -prune -o -type f -newer "$jar" -print -quit 2>/dev/null) ]] || return 0
+  done
+  return 1
+}
+if $rebuild || stale; then
   echo "building the jars (./mvnw package -DskipTests)…"
   ./mvnw -q -B package -DskipTests
   agent_jar=$(ls tunnel-agent/target/tunnel-agent-*-runner.jar | head -1)

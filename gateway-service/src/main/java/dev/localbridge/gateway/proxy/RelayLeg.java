@@ -147,7 +147,10 @@ final class RelayLeg {
         String error = answer.getHeader(ErrorResponses.ERROR_HEADER);
         owner.headSent();
         answer.pipe().endOnFailure(false).to(response).onComplete(done -> {
-            if (done.failed()) {
+            if (done.failed() && TunnelLeg.fullyWritten(response)) {
+                // The caller read every announced byte and closed before the end was written: delivered.
+                finish(Outcome.SUCCESS);
+            } else if (done.failed()) {
                 // A clean end would tell the caller a cut-off answer was complete: cut the connection instead.
                 response.reset();
                 finish(Outcome.BROKEN);
@@ -175,7 +178,9 @@ final class RelayLeg {
             unreachable(cause);
             return;
         }
-        if (response.headWritten()) {
+        if (TunnelLeg.fullyWritten(response)) {
+            finish(Outcome.SUCCESS);
+        } else if (response.headWritten()) {
             response.reset();
             finish(Outcome.BROKEN);
         } else {
@@ -214,6 +219,11 @@ final class RelayLeg {
         // An HTTP/2 stream (h2c, as the JDK client asks for) closes as soon as the response ends, before the leg
         // has recorded its outcome: that is a finished answer, not a caller who went away.
         if (finished || response.ended()) {
+            return;
+        }
+        if (TunnelLeg.fullyWritten(response)) {
+            // Every announced byte reached the caller, who hung up before the relayed answer's end was seen here.
+            finish(Outcome.SUCCESS);
             return;
         }
         if (relay != null) {
