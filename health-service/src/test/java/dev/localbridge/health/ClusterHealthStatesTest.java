@@ -187,6 +187,32 @@ class ClusterHealthStatesTest {
 
     @Test
     @Order(6)
+    void aHungReplicaIsShownUnreachableWhileTheReportStillAnswersAtOnce() throws Exception {
+        b.process().pause();
+        try {
+            long hung = System.nanoTime();
+            // until its registration expires (no heartbeat from a hung process), it is listed as unreachable
+            JsonPath seen = await().atMost(ONE_POLL.plusSeconds(2)).pollInterval(Duration.ofMillis(50))
+                    .until(ClusterHealthStatesTest::report, r -> "unreachable".equals(
+                            r.getString("replicas.find { it.nodeId == 'gateway-b' }.state")));
+            System.out.printf("hung gateway-b shown unreachable %d ms after SIGSTOP (probe timeout 1000 ms)%n",
+                    (System.nanoTime() - hung) / 1_000_000);
+            assertThat(seen.getString("replicas.find { it.nodeId == 'gateway-b' }.error"))
+                    .containsAnyOf("timed out", "no answer within");
+            assertThat(seen.getString("replicas.find { it.nodeId == 'gateway-a' }.state")).isEqualTo("ready");
+            // the report is read from the last poll: a hung replica never makes a caller wait
+            for (int i = 0; i < 5; i++) {
+                health().then().time(org.hamcrest.Matchers.lessThan(500L));
+            }
+        } finally {
+            b.process().resume();
+        }
+        await().atMost(ONE_POLL.plusSeconds(2)).until(() -> "ready".equals(
+                report().getString("replicas.find { it.nodeId == 'gateway-b' }.state")));
+    }
+
+    @Test
+    @Order(7)
     void aKilledReplicaIsShownUnreachableWithinOnePoll() throws Exception {
         b.process().kill();
         long killed = System.nanoTime();
@@ -201,7 +227,7 @@ class ClusterHealthStatesTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void redisStoppedMeansTunnelsCannotBeCreated() throws Exception {
         LiveCluster.cluster.redis().stop();
         await().atMost(Duration.ofSeconds(10)).until(() -> "unhealthy".equals(report().getString("status")));

@@ -82,6 +82,23 @@ public final class JavaProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** SIGSTOP: the process hangs (its sockets still accept connections, nothing answers) until {@link #resume()}. */
+    public void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+        if (exit != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " exited " + exit);
+        }
+    }
+
     /** SIGKILL, as a crash or an OOM kill would. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();
