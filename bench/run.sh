@@ -11,7 +11,8 @@
 #   --keep    keep the run directory (logs, configs) even when everything went fine
 #
 # Tunables (environment): BENCH_RATE (1000 req/s), BENCH_LATENCY_SECS (10), BENCH_WRK_SECS (10),
-# BENCH_WRK_CONNS (32), BENCH_WRK_THREADS (2), BENCH_DOWNLOAD_TRIES (3), BENCH_CONNECT_COUNT (50),
+# BENCH_WRK_CONNS (32), BENCH_WRK_THREADS (2), BENCH_DOWNLOAD_TRIES (3), BENCH_DOWNLOAD_WARMUP (5),
+# BENCH_CONNECT_COUNT (50),
 # BENCH_JIT_WARMUP_SECS (10, also with --quick), BENCH_REDIS_URL (redis://127.0.0.1:6379),
 # LB_GATEWAY_JAR, LB_AGENT_JAR, LB_SESSION_JAR, LB_JAVA_OPTS (extra JVM flags for gateways, agent, session-service).
 #
@@ -34,6 +35,9 @@ WRK_WARMUP=2
 WRK_CONNS=${BENCH_WRK_CONNS:-32}
 WRK_THREADS=${BENCH_WRK_THREADS:-2}
 DL_TRIES=${BENCH_DOWNLOAD_TRIES:-3}
+# Discarded downloads before the measured ones: the JVM legs compile their download path only when it runs (the
+# small-request JIT warm-up does not exercise it); applied to every leg alike.
+DL_WARMUP=${BENCH_DOWNLOAD_WARMUP:-5}
 CONNECT_N=${BENCH_CONNECT_COUNT:-50}
 JIT_WARMUP=${BENCH_JIT_WARMUP_SECS:-10}   # discarded wrk load before every LocalBridge / relay measurement
 REDIS_URL_BENCH=${BENCH_REDIS_URL:-redis://127.0.0.1:6379}
@@ -528,7 +532,10 @@ measure_wrk() { # LEG URL [BEARER]
 measure_download() { # LEG URL [BEARER]
   local leg=$1 url=$2 bearer=${3-} args=() i res code size speed best=
   [[ -n $bearer ]] && args=(-H "Authorization: Bearer $bearer")
-  log "$leg: one 100 MiB download, best of $DL_TRIES"
+  log "$leg: one 100 MiB download, best of $DL_TRIES (after $DL_WARMUP discarded)"
+  for ((i = 1; i <= DL_WARMUP; i++)); do
+    curl -s -o /dev/null -m 60 "${args[@]}" "$url" || true
+  done
   for ((i = 1; i <= DL_TRIES; i++)); do
     res=$(curl -s -o /dev/null -m 60 -w '%{http_code} %{size_download} %{speed_download}' "${args[@]}" "$url" || true)
     read -r code size speed <<<"$res"
@@ -700,7 +707,7 @@ report() {
     echo "- machine: $(nproc) cores, $(uname -sr); $("$JAVA" -version 2>&1 | head -1); load average at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine distorts every figure)"
     echo "- commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$( [[ -n $(git -C "$ROOT" status --porcelain 2>/dev/null) ]] && echo ' (dirty tree)')"
     echo "- tools: $(nginx -v 2>&1 | sed 's/.*: //'), $(wrk -v 2>&1 | head -1 | awk '{print $1, $2}'), $(ssh -V 2>&1 | cut -d, -f1)"
-    echo "- settings: latency $RATE req/s × ${LAT_SECS}s on 1 connection (+${LAT_WARMUP}s warm-up); wrk ${WRK_THREADS} threads × ${WRK_CONNS} connections × ${WRK_SECS}s (+${WRK_WARMUP}s warm-up); 100 MiB download best of $DL_TRIES; $CONNECT_N tunnel opens (+5 warm-up)$( ((QUICK)) && echo '; **--quick run: indicative only**')"
+    echo "- settings: latency $RATE req/s × ${LAT_SECS}s on 1 connection (+${LAT_WARMUP}s warm-up); wrk ${WRK_THREADS} threads × ${WRK_CONNS} connections × ${WRK_SECS}s (+${WRK_WARMUP}s warm-up); 100 MiB download best of $DL_TRIES (+$DL_WARMUP discarded); $CONNECT_N tunnel opens (+5 warm-up)$( ((QUICK)) && echo '; **--quick run: indicative only**')"
     echo "- legs run: $LEGS"
     if want localbridge || want relay; then
       echo "- JIT warm-up: gateways, agent and session-service are JVMs, so every LocalBridge and relay measurement is preceded by ${JIT_WARMUP}s of discarded load through the same path (wrk -t$WRK_THREADS -c$WRK_CONNS; relay leg: ${JIT_WARMUP}s via B, then ${JIT_WARMUP}s via A), on top of each tool's own warm-up"
@@ -726,7 +733,7 @@ report() {
       echo "| relayed (cross-replica) extra p50, B − A, 1 conn @ $RATE req/s | — | — | — | $(relay_lat_cell p50) | — | ≤ 50 µs | $(relay_verdict "$(max_met "${R[relay.extra_p50]-}" 50)" lat) |"
       echo "| relayed (cross-replica) extra p99, B − A | — | — | — | $(relay_lat_cell p99) | — | — | — |"
       echo "| session-service calls per proxied request, steady state¹ | — | — | — | $(relay_calls_cell calls) | — | 0 | $(relay_verdict "$(zero_met "${R[relay.calls]-}")" calls) |"
-      echo "| … of which rate-limit token batches (\`op=tokens*\`)² | — | — | — | $(relay_calls_cell tokens) | — | — (≤ 1 per batch of ≤ 50) | — |"
+      echo "| … of which rate-limit token batches (\`operation=tokens*\`)² | — | — | — | $(relay_calls_cell tokens) | — | — (≤ 1 per batch of ≤ 50) | — |"
       echo "| … of which routing and lease calls (all other counted ops) | — | — | — | $(relay_calls_cell routing) | — | 0 (cached route) | $(relay_verdict "$(zero_met "${R[relay.routing]-}")" calls) |"
     else
       echo "| relayed (cross-replica) extra p50 / p99, session-service calls per request | — | — | — | not run | — | ≤ 50 µs (p50), 0 calls | not measured |"
