@@ -52,7 +52,8 @@ class ClusterHealthStatesTest {
 
     private static final String USER = "auth0|health";
     private static final Duration ONE_POLL = Duration.ofMillis(LiveCluster.POLL_MS * 2 + 1000);
-    private static final Map<String, String> GATEWAY_ENV = Map.of("TUNNEL_REQUEST_TIMEOUT", "800");
+    private static final Map<String, String> GATEWAY_ENV = Map.of("TUNNEL_REQUEST_TIMEOUT", "800",
+            "TUNNEL_DRAIN_TIMEOUT", "4000");
     private static Gateway a;
     private static Gateway b;
 
@@ -228,12 +229,28 @@ class ClusterHealthStatesTest {
 
     @Test
     @Order(8)
+    void theLastReplicaDrainingIsShownDrainingAndTunnelsCannotBeCreated() throws Exception {
+        // SIGTERM: gateway-a turns not-ready and drains; its agent cannot move (it dials gateway-a itself), so the
+        // drain lasts until TUNNEL_DRAIN_TIMEOUT and the state is observable
+        a.process().terminate();
+        JsonPath seen = await().atMost(ONE_POLL.plusSeconds(2)).pollInterval(Duration.ofMillis(50))
+                .until(ClusterHealthStatesTest::report, r -> "draining".equals(
+                        r.getString("replicas.find { it.nodeId == 'gateway-a' }.state")));
+        assertThat(seen.getString("status")).isEqualTo("unhealthy");
+        assertThat(seen.getList("alerts.name")).contains("NoReadyGateway");
+        assertThat(seen.getString("alerts.find { it.name == 'NoReadyGateway' }.message")).contains("ready");
+        health().then().statusCode(503);
+    }
+
+    @Test
+    @Order(9)
     void redisStoppedMeansTunnelsCannotBeCreated() throws Exception {
         LiveCluster.cluster.redis().stop();
-        await().atMost(Duration.ofSeconds(10)).until(() -> "unhealthy".equals(report().getString("status")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Boolean.FALSE.equals(
+                report().get("sessionService.reachable")));
         health().then().statusCode(503);
         JsonPath report = report();
-        assertThat(report.getBoolean("sessionService.reachable")).isFalse();
+        assertThat(report.getString("status")).isEqualTo("unhealthy");
         assertThat(report.getString("sessionService.message")).contains("503");
         assertThat(report.getList("alerts.name")).contains("SessionServiceDown");
     }

@@ -87,6 +87,11 @@ public final class JavaProcess implements AutoCloseable {
         signal("STOP");
     }
 
+    /** SIGTERM without waiting for the exit, as Kubernetes starts a rollout (a gateway then drains). */
+    public void terminate() throws IOException, InterruptedException {
+        signal("TERM");
+    }
+
     /** SIGCONT after {@link #pause()}. */
     public void resume() throws IOException, InterruptedException {
         signal("CONT");
