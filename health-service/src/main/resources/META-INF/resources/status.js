@@ -103,7 +103,10 @@
     mb: (v) => ({ text: megabytes(v) }),
     rate: (v) => ({ text: perSecond(v) }),
     seconds: (v) => ({ text: seconds(v) }),
-    interval: (v) => ({ text: isNum(v) ? seconds(v / 1000) : '—' }),
+    // the page's own refresh: the service's poll interval, clamped as the page clamps it
+    interval: (v) => ({
+      text: isNum(v) ? seconds(Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, v)) / 1000) : '—',
+    }),
     time: (v) => ({ text: time(v) }),
     status: (v) => ({
       healthy: { text: '✓ Healthy', tone: 'ok' },

@@ -2,6 +2,7 @@ package dev.localbridge.agent;
 
 import dev.localbridge.protocol.Frame;
 import dev.localbridge.protocol.FrameCodec;
+import dev.localbridge.protocol.FrameLimits;
 import dev.localbridge.protocol.ProtocolException;
 import dev.localbridge.protocol.TunnelProtocol;
 import io.vertx.core.Vertx;
@@ -29,7 +30,9 @@ final class FakeGateway {
     FakeGateway(Vertx vertx) throws Exception {
         server = vertx.createHttpServer(new HttpServerOptions()
                 .setWebSocketSubProtocols(List.of(TunnelProtocol.SUBPROTOCOL_V1))
-                .setMaxWebSocketFrameSize(256 * 1024));
+                // the gateway's own limits: a full body chunk plus its frame header is one message of this size
+                .setMaxWebSocketFrameSize(FrameLimits.DEFAULT.maxMessageBytes())
+                .setMaxWebSocketMessageSize(FrameLimits.DEFAULT.maxMessageBytes()));
         server.requestHandler(request -> {
             authorizations.add(String.valueOf(request.getHeader("Authorization")));
             if (!request.path().equals("/ws/tunnel")) {
