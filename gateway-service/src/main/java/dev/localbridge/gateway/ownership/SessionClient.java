@@ -2,6 +2,7 @@ package dev.localbridge.gateway.ownership;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PreDestroy;
@@ -58,8 +59,13 @@ public class SessionClient {
     private final ConcurrentHashMap<String, Counter> errors = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> leaseOperations = new ConcurrentHashMap<>();
 
-    private static final java.util.Set<String> LEASE_OPERATIONS =
-            java.util.Set.of("register", "heartbeat", "deregister", "acquire", "renew", "release");
+    /** Calls that always go out, even right after an outage: they are how this replica learns session-service is back. */
+    static final Set<String> PROBES = Set.of("register", "heartbeat", "renew", "stats", "events", "deregister");
+    private static final Set<String> LEASE_OPERATIONS =
+            Set.of("register", "heartbeat", "deregister", "acquire", "renew", "release");
+    /** System.nanoTime() of the last call session-service failed to answer; 0 once it answered again. */
+    private volatile long outageSince;
+    private volatile String outageReason = "";
 
     SessionClient(GatewayConfig config, Vertx vertx, ObjectMapper json, MeterRegistry registry) {
         URI uri = URI.create(config.sessionUrl().orElseThrow(
@@ -87,7 +93,14 @@ public class SessionClient {
         return (ssl ? "https://" : "http://") + host + ":" + port + basePath;
     }
 
-    /** {@code method uri} with an optional JSON body; {@code op} names the call in the metrics. */
+    /**
+     * {@code method uri} with an optional JSON body; {@code op} names the call in the metrics.
+     *
+     * <p>When session-service has just failed to answer (a timeout or a connection that could not be made), calls on
+     * a request's path fail at once, for {@code TUNNEL_SESSION_TIMEOUT}, instead of each waiting out the timeout
+     * against a host that drops packets; the background calls ({@link #PROBES}) still go out, and any answer from
+     * session-service ends that period.
+     */
     public Future<Reply> call(String op, HttpMethod method, String uri, Object body) {
         count(calls, "localbridge.session.calls", op);
         Buffer payload;
@@ -96,29 +109,65 @@ public class SessionClient {
         } catch (IOException e) {
             return Future.failedFuture(e);
         }
+        String down = recentOutage(op);
+        if (down != null) {
+            return counted(op, Future.failedFuture(new SessionUnavailable(op + ": not asked, session-service did not "
+                    + "answer " + down)));
+        }
         Promise<Reply> promise = Promise.promise();
         RequestOptions options = request(method, uri).setIdleTimeout(timeoutMillis);
         if (payload != null) {
             options.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         }
         // The idle timeout bounds each silence; this bounds the whole call.
-        long timer = vertx.setTimer(timeoutMillis,
-                t -> promise.tryFail(new SessionUnavailable(op + ": no answer within " + timeoutMillis + " ms")));
+        // The outage is noted before the failure is delivered: its handlers may call again at once, synchronously.
+        long timer = vertx.setTimer(timeoutMillis, t -> {
+            if (!promise.future().isComplete()) {
+                outage("within " + timeoutMillis + " ms");
+                promise.tryFail(new SessionUnavailable(op + ": no answer within " + timeoutMillis + " ms"));
+            }
+        });
         http.request(options)
                 .compose(req -> payload == null ? req.send() : req.send(payload))
                 .compose(response -> response.body().map(buffer -> new Reply(response.statusCode(), buffer)))
                 .onComplete(ar -> {
                     vertx.cancelTimer(timer);
                     if (ar.failed()) {
-                        promise.tryFail(new SessionUnavailable(op + ": " + describe(ar.cause())));
-                    } else if (ar.result().status() >= 500) {
+                        if (!promise.future().isComplete()) {
+                            outage("(" + describe(ar.cause()) + ")");
+                            promise.tryFail(new SessionUnavailable(op + ": " + describe(ar.cause())));
+                        }
+                        return;
+                    }
+                    outageSince = 0;
+                    if (ar.result().status() >= 500) {
                         promise.tryFail(new SessionUnavailable(op + ": session-service answered "
                                 + ar.result().status() + " " + errorCode(ar.result())));
                     } else {
                         promise.tryComplete(ar.result());
                     }
                 });
-        return promise.future().onComplete(ar -> {
+        return counted(op, promise.future());
+    }
+
+    /** How long ago session-service last failed to answer, when that is within the fail-fast period; else null. */
+    private String recentOutage(String op) {
+        long since = outageSince;
+        if (since == 0 || PROBES.contains(op)) {
+            return null;
+        }
+        long agoMillis = (System.nanoTime() - since) / 1_000_000;
+        return agoMillis < timeoutMillis ? outageReason + " " + agoMillis + " ms ago" : null;
+    }
+
+    private void outage(String reason) {
+        outageReason = reason;
+        long now = System.nanoTime();
+        outageSince = now == 0 ? 1 : now;
+    }
+
+    private Future<Reply> counted(String op, Future<Reply> future) {
+        return future.onComplete(ar -> {
             if (ar.failed() || !expected(ar.result().status())) {
                 count(errors, "localbridge.session.errors", op);
             }
@@ -157,6 +206,7 @@ public class SessionClient {
         RequestOptions options = request(HttpMethod.GET, uri).setIdleTimeout(idleTimeoutMillis)
                 .putHeader(HttpHeaders.ACCEPT, "text/event-stream");
         return http.request(options).compose(req -> req.send()).compose(response -> {
+            outageSince = 0;
             if (response.statusCode() != 200) {
                 response.request().reset();
                 return Future.failedFuture(new SessionUnavailable(op + ": session-service answered "

@@ -255,4 +255,43 @@ class ClusterProcessesIT {
         assertThat(JsonPath.from(remote.body()).getString("error.code")).isEqualTo("ROUTING_UNAVAILABLE");
         assertThat(tookMillis).as("fails fast").isLessThan(5_000);
     }
+
+    @Test
+    void withSessionServiceHungOnlyTheFirstLookupWaitsOutTheTimeoutAndRoutingComesBack() throws Exception {
+        for (String user : List.of("hung-1", "hung-2", "hung-3")) {
+            cluster.startAgent(user, a.port(), fake.url(), dir);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.leasesOf("hung-3").contains("gateway-a"));
+        cluster.pauseSession();
+        try {
+            long first = timed(() -> assertRoutingUnavailable(b, "hung-1"));
+            long second = timed(() -> assertRoutingUnavailable(b, "hung-2"));
+            System.out.printf("session-service frozen: first uncached lookup answered 503 after %d ms, the next one "
+                    + "after %d ms%n", first, second);
+            assertThat(first).as("the first lookup waits out TUNNEL_SESSION_TIMEOUT").isGreaterThanOrEqualTo(1_500);
+            assertThat(second).as("the next one does not wait again").isLessThan(500);
+            assertThat(cluster.get(a, "hung-1", "/api/tags")).as("local routes keep working").isEqualTo(200);
+        } finally {
+            cluster.resumeSession();
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> cluster.get(b, "hung-3", "/api/tags") == 200);
+    }
+
+    private void assertRoutingUnavailable(Gateway via, String user) {
+        try {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(via.uri("/api/tunnel/" + user + "/api/tags"))
+                    .header("Authorization", "Bearer " + Tokens.forUser(user)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).isEqualTo(503);
+            assertThat(JsonPath.from(answer.body()).getString("error.code")).isEqualTo("ROUTING_UNAVAILABLE");
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long timed(Runnable call) {
+        long start = System.nanoTime();
+        call.run();
+        return (System.nanoTime() - start) / 1_000_000;
+    }
 }

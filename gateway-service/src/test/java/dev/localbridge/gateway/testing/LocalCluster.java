@@ -73,6 +73,16 @@ public final class LocalCluster implements AutoCloseable {
         session.awaitOutput("Listening on", Duration.ofSeconds(40));
     }
 
+    /** Freezes session-service (SIGSTOP): connections are accepted, nothing answers, as a host dropping packets. */
+    public void pauseSession() throws Exception {
+        session.pause();
+    }
+
+    /** Thaws session-service after {@link #pauseSession()}. */
+    public void resumeSession() throws Exception {
+        session.resume();
+    }
+
     /** Kills session-service (SIGKILL). */
     public void killSession() throws InterruptedException {
         session.kill();
