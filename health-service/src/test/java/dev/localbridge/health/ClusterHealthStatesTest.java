@@ -52,7 +52,7 @@ class ClusterHealthStatesTest {
 
     private static final String USER = "auth0|health";
     private static final Duration ONE_POLL = Duration.ofMillis(LiveCluster.POLL_MS * 2 + 1000);
-    private static final Map<String, String> GATEWAY_ENV = Map.of("TUNNEL_REQUEST_TIMEOUT", "800",
+    private static final Map<String, String> GATEWAY_ENV = Map.of("TUNNEL_REQUEST_TIMEOUT_ROUTES", "/slow=800",
             "TUNNEL_DRAIN_TIMEOUT", "4000");
     private static Gateway a;
     private static Gateway b;
