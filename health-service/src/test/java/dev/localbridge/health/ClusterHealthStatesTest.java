@@ -203,7 +203,7 @@ class ClusterHealthStatesTest {
             assertThat(seen.getString("replicas.find { it.nodeId == 'gateway-a' }.state")).isEqualTo("ready");
             // the report is read from the last poll: a hung replica never makes a caller wait
             for (int i = 0; i < 5; i++) {
-                health().then().time(org.hamcrest.Matchers.lessThan(500L));
+                health().then().time(org.hamcrest.Matchers.lessThan(900L)); // below the 1 s probe timeout, with slack
             }
         } finally {
             b.process().resume();
