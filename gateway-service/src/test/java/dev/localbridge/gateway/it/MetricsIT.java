@@ -41,7 +41,7 @@ import io.restassured.path.json.JsonPath;
 class MetricsIT {
 
     private static final String USER = "auth0|metrics";
-    private static final int RATE_LIMIT = 700;
+    private static final int RATE_LIMIT = 1000;
     private static final int HANG_UPS = 600;
 
     @TempDir
@@ -86,12 +86,14 @@ class MetricsIT {
         assertThat(get(a, USER, "/slow?delayMs=3000")).isEqualTo(504);
         assertThat(get(a, "nobody", "/api/tags")).isEqualTo(503);
         List<CompletableFuture<Integer>> burst = new ArrayList<>();
-        for (int i = 0; i < RATE_LIMIT + 10; i++) {
+        // 30 % over the limit: the cluster-wide limit may admit up to 10 % more (token batches), and a replica that
+        // cannot reach session-service in time limits on its own; either way some hundreds are refused
+        for (int i = 0; i < RATE_LIMIT * 13 / 10; i++) {
             burst.add(http.sendAsync(request(a, "limited", "/api/tags").build(), HttpResponse.BodyHandlers.discarding())
                     .thenApply(HttpResponse::statusCode));
         }
         long refused = burst.stream().filter(c -> c.join() == 429).count();
-        assertThat(refused).isGreaterThanOrEqualTo(5);
+        assertThat(refused).isGreaterThanOrEqualTo(RATE_LIMIT / 5);
         // Callers like curl hang up as soon as they have read the Content-Length bytes, often before the gateway
         // has seen the end of the answer: still a delivered answer, neither cancelled nor broken.
         // Concurrency makes the gateway see the hang-up before the end often enough (about 1 % of such requests
