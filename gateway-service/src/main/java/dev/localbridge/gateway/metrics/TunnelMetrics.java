@@ -29,9 +29,9 @@ public class TunnelMetrics {
     private final Timer ttfb;
     private final ConcurrentHashMap<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final RecentStats recent = new RecentStats(300_000);
-    private final Totals totals = new Totals();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Counter rateLimited;
+    private final Counter relayHops;
 
     TunnelMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -58,7 +58,7 @@ public class TunnelMetrics {
             registry.counter("localbridge.tunnel.handshake.rejections", "status", Integer.toString(status));
         }
         registry.counter("localbridge.tunnel.protocol.errors");
-        registry.counter("localbridge.relay.hops");
+        this.relayHops = registry.counter("localbridge.relay.hops");
         registry.counter("localbridge.relay.misdirected");
     }
 
@@ -87,12 +87,10 @@ public class TunnelMetrics {
 
     public void tunnelOpened() {
         connects.increment();
-        totals.connects.increment();
     }
 
     public void tunnelClosed(String reason) {
         registry.counter("localbridge.tunnel.disconnects", "reason", reason).increment();
-        totals.disconnects.increment();
     }
 
     /** A request was refused by the rate limiter (429). */
@@ -110,18 +108,15 @@ public class TunnelMetrics {
 
     public void bytesToAgent(long n) {
         bytesToAgent.increment(n);
-        totals.bytesToAgent.add(n);
     }
 
     public void bytesFromAgent(long n) {
         bytesFromAgent.increment(n);
-        totals.bytesFromAgent.add(n);
     }
 
     /** A request was sent to another replica's relay port. */
     public void relayHop() {
-        registry.counter("localbridge.relay.hops").increment();
-        totals.relayHops.increment();
+        relayHops.increment();
     }
 
     /** A relay call named a connection (or epoch) that is not held where it was sent. */
@@ -146,12 +141,30 @@ public class TunnelMetrics {
             ttfb.record(ttfbNanos, TimeUnit.NANOSECONDS);
         }
         recent.record(outcome, ttfbNanos);
-        totals.record(outcome, ttfbNanos);
     }
 
-    /** Counters since this replica started, which health-service turns into cluster-wide rates. */
-    public Totals.Snapshot totals() {
-        return totals.snapshot();
+    /**
+     * Counters since this replica started, which health-service turns into cluster-wide rates: derived from the
+     * meters above when asked (once per health poll), so a request is counted once, not once more for health.
+     */
+    public Totals totals() {
+        long ok = 0;
+        long failed = 0;
+        long timeouts = 0;
+        for (Counter c : outcomes.values()) {
+            long n = (long) c.count();
+            switch (c.getId().getTag("result")) {
+                case "ok" -> ok += n;
+                case "failed" -> failed += n;
+                case "timeout" -> timeouts += n;
+                default -> { }
+            }
+        }
+        long disconnects = (long) registry.find("localbridge.tunnel.disconnects").counters().stream()
+                .mapToDouble(Counter::count).sum();
+        return new Totals(ok + failed + timeouts, failed + timeouts, timeouts, ttfb.count(),
+                ttfb.totalTime(TimeUnit.MILLISECONDS), (long) relayHops.count(), (long) bytesToAgent.count(),
+                (long) bytesFromAgent.count(), (long) connects.count(), disconnects);
     }
 
     /** Figures of the last few minutes. */

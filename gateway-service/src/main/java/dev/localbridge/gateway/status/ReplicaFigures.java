@@ -43,7 +43,7 @@ public class ReplicaFigures {
      */
     @RegisterForReflection
     public record Figures(String nodeId, long startedAt, boolean draining, int tunnels, int streamsInFlight,
-            int requestsInFlight, Totals.Snapshot totals, long memoryUsedBytes, long timestamp) {
+            int requestsInFlight, Totals totals, long memoryUsedBytes, long timestamp) {
     }
 
     private final NodeIdentity node;

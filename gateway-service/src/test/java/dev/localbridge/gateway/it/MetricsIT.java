@@ -143,6 +143,9 @@ class MetricsIT {
                         + (long) onA.sum("localbridge_requests_total", "result", "failed")
                         + (long) onA.sum("localbridge_requests_total", "result", "timeout"));
         assertThat(figures.getLong("totals.timeouts")).isEqualTo(1);
+        assertThat(figures.getLong("totals.ttfbCount")).isEqualTo((long) onA.sum("localbridge_request_ttfb_seconds_count"));
+        assertThat(figures.getLong("totals.relayHops")).isEqualTo((long) onA.sum("localbridge_relay_hops_total"));
+        assertThat(figures.getLong("totals.connects")).isEqualTo(2);
         assertThat(figures.getLong("memoryUsedBytes")).isGreaterThan(10_000_000);
 
         JsonPath mine = JsonPath.from(http.send(request(b, USER, null).uri(b.uri("/api/tunnel/metrics")).build(),
