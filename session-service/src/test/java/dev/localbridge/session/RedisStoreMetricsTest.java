@@ -3,12 +3,8 @@ package dev.localbridge.session;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
-import io.restassured.builder.RequestSpecBuilder;
-import io.restassured.http.ContentType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -31,6 +27,7 @@ import static org.assertj.core.api.Assertions.within;
  */
 @QuarkusTest
 @TestProfile(RedisTestProfile.class)
+@ExtendWith(AsCluster.class)
 class RedisStoreMetricsTest {
 
     private static final String LEASE_OPERATIONS = "localbridge_session_lease_operations_total";
@@ -42,18 +39,6 @@ class RedisStoreMetricsTest {
     URL metrics;
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
-
-    @BeforeEach
-    void authenticate() {
-        RestAssured.requestSpecification = new RequestSpecBuilder()
-                .addHeader("Authorization", "Bearer " + RedisTestProfile.SECRET)
-                .setContentType(ContentType.JSON).build();
-    }
-
-    @AfterEach
-    void reset() {
-        RestAssured.requestSpecification = null;
-    }
 
     @Test
     void leaseOperationsAreCountedByResultAndTheContractSeriesAreExported() throws IOException {

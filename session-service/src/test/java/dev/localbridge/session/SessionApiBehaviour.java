@@ -2,12 +2,9 @@ package dev.localbridge.session;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.restassured.RestAssured;
-import io.restassured.builder.RequestSpecBuilder;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,24 +37,13 @@ import static org.hamcrest.Matchers.nullValue;
  * The behaviour of the REST API, run once per store ({@link RedisStoreTest}, {@link MemoryStoreTest}). Ids are
  * random per test, so tests never see each other's nodes, users or leases.
  */
+@ExtendWith(AsCluster.class)
 abstract class SessionApiBehaviour {
 
     @TestHTTPResource("/")
     URI base;
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
-
-    @BeforeEach
-    void authenticate() {
-        RestAssured.requestSpecification = new RequestSpecBuilder()
-                .addHeader("Authorization", "Bearer " + RedisTestProfile.SECRET)
-                .setContentType(ContentType.JSON).build();
-    }
-
-    @AfterEach
-    void reset() {
-        RestAssured.requestSpecification = null;
-    }
 
     String id(String name) {
         return name + "-" + run;

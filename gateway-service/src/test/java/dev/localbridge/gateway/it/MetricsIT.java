@@ -89,7 +89,7 @@ class MetricsIT {
         // 30 % over the limit: the cluster-wide limit may admit up to 10 % more (token batches), and a replica that
         // cannot reach session-service in time limits on its own; either way some hundreds are refused
         for (int i = 0; i < RATE_LIMIT * 13 / 10; i++) {
-            burst.add(http.sendAsync(request(a, "limited", "/api/tags").build(), HttpResponse.BodyHandlers.discarding())
+            burst.add(http.sendAsync(a.request("limited", "/api/tags").build(), HttpResponse.BodyHandlers.discarding())
                     .thenApply(HttpResponse::statusCode));
         }
         long refused = burst.stream().filter(c -> c.join() == 429).count();
@@ -148,13 +148,11 @@ class MetricsIT {
         assertThat(figures.getLong("totals.connects")).isEqualTo(2);
         assertThat(figures.getLong("memoryUsedBytes")).isGreaterThan(10_000_000);
 
-        JsonPath mine = JsonPath.from(http.send(request(b, USER, null).uri(b.uri("/api/tunnel/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        // the cluster figures are read once per lease round: wait for the round after the second agent connected
+        JsonPath mine = await().atMost(Duration.ofSeconds(10))
+                .until(() -> callersMetrics(b), m -> m.getInt("cluster.tunnels") == 2);
         assertThat(mine.getInt("user.connections")).isZero();
         assertThat(mine.getInt("user.remoteConnections")).isEqualTo(1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> JsonPath.from(http.send(
-                request(b, USER, null).uri(b.uri("/api/tunnel/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body()).getInt("cluster.tunnels") == 2);
         assertThat(mine.getInt("cluster.replicas")).isEqualTo(2);
 
         cluster.killSession();
@@ -171,7 +169,7 @@ class MetricsIT {
     }
 
     private int get(Gateway via, String user, String path) throws Exception {
-        return http.send(request(via, user, path).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(via.request(user, path).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     /** GET over HTTP/1.1 on a socket of its own, closed as soon as the Content-Length bytes are read; the status. */
@@ -206,15 +204,16 @@ class MetricsIT {
         return line.toString();
     }
 
-    private int send(Gateway via, String user, String path, String body) throws Exception {
-        return http.send(request(via, user, path).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+    /** {@code GET /api/tunnel/metrics} through {@code via} as {@link #USER}. */
+    private JsonPath callersMetrics(Gateway via) throws Exception {
+        return JsonPath.from(http.send(HttpRequest.newBuilder(via.uri("/api/tunnel/metrics"))
+                .header("Authorization", "Bearer " + Tokens.forUser(USER)).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
     }
 
-    private static HttpRequest.Builder request(Gateway via, String user, String path) {
-        URI uri = via.uri("/api/tunnel/" + LocalCluster.encode(user) + (path == null ? "" : path));
-        return HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + Tokens.forUser(user))
-                .timeout(Duration.ofSeconds(30));
+    private int send(Gateway via, String user, String path, String body) throws Exception {
+        return http.send(via.request(user, path).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     private PrometheusText scrape(Gateway g) throws Exception {

@@ -43,6 +43,12 @@ public final class LocalCluster implements AutoCloseable {
         public URI uri(String path) {
             return URI.create("http://127.0.0.1:" + port + path);
         }
+
+        /** A request through this replica to the user's tunnel ({@code path} on the local service), with their token. */
+        public HttpRequest.Builder request(String userId, String path) {
+            return HttpRequest.newBuilder(uri("/api/tunnel/" + encode(userId) + path))
+                    .header("Authorization", "Bearer " + Tokens.forUser(userId)).timeout(Duration.ofSeconds(30));
+        }
     }
 
     public LocalCluster start() {
@@ -127,9 +133,7 @@ public final class LocalCluster implements AutoCloseable {
 
     /** GET through a gateway for the user; returns the status. */
     public int get(Gateway via, String userId, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(via.uri("/api/tunnel/" + encode(userId) + path))
-                .header("Authorization", "Bearer " + Tokens.forUser(userId)).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(via.request(userId, path).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     /** A call to session-service's API with the cluster credential. */

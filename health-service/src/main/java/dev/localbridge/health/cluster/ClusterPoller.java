@@ -35,9 +35,17 @@ public class ClusterPoller {
 
     /** What is remembered of a replica between polls. */
     private static final class Tracked {
+        final Window window;
         ReplicaFigures last;
         Long lastSeen;
-        Window window;
+
+        Tracked(long windowMillis) {
+            window = new Window(windowMillis);
+        }
+    }
+
+    /** One replica as this poll found it, and the requests it finished since the previous poll. */
+    private record Seen(ClusterView.Replica replica, Deltas deltas) {
     }
 
     private final SessionServiceClient session;
@@ -137,49 +145,18 @@ public class ClusterPoller {
             }
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2 * config.probe().timeout() + 500);
-        double seconds = lastPollAt == 0 ? 0 : (now - lastPollAt) / 1000.0;
         List<ClusterView.Replica> found = new ArrayList<>();
         Deltas pollDeltas = Deltas.NONE;
         for (SessionServiceClient.Node node : snapshot.nodes()) {
-            Tracked t = tracked.computeIfAbsent(node.nodeId(), id -> new Tracked());
-            if (t.window == null) {
-                t.window = new Window(config.health().window());
+            Seen seen;
+            try {
+                seen = see(node, asked.get(node.nodeId()), deadline, now);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
-            Future<ReplicaClient.Answer> answer = asked.get(node.nodeId());
-            ReplicaClient.Answer a = null;
-            String error;
-            if (answer == null) {
-                error = "registered without a management address (gateway older than this health-service)";
-            } else {
-                try {
-                    a = answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                    error = null;
-                } catch (ExecutionException e) {
-                    error = String.valueOf(e.getCause().getMessage());
-                } catch (TimeoutException e) {
-                    answer.cancel(true);
-                    error = "no answer within " + config.probe().timeout() + " ms";
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-            if (a == null) {
-                t.window.add(now, Deltas.NONE);
-                found.add(new ClusterView.Replica(node.nodeId(), node.relayAddress(), node.managementAddress(),
-                        ClusterView.State.UNREACHABLE, 0, 0, 0, t.window.sum(), 0, t.lastSeen, error));
-                continue;
-            }
-            ReplicaFigures f = a.figures();
-            Deltas d = Deltas.between(t.last, f);
-            t.last = f;
-            t.lastSeen = now;
-            t.window.add(now, d);
-            pollDeltas = pollDeltas.plus(d);
-            ClusterView.State state = a.ready() && !f.draining() ? ClusterView.State.READY : ClusterView.State.DRAINING;
-            found.add(new ClusterView.Replica(node.nodeId(), node.relayAddress(), node.managementAddress(), state,
-                    f.tunnels(), f.streamsInFlight(), seconds == 0 ? 0 : d.requests() / seconds, t.window.sum(),
-                    f.memoryUsedBytes(), now, null));
+            found.add(seen.replica());
+            pollDeltas = pollDeltas.plus(seen.deltas());
         }
         tracked.keySet().retainAll(snapshot.nodes().stream().map(SessionServiceClient.Node::nodeId).toList());
         found.sort(Comparator.comparing(ClusterView.Replica::nodeId));
@@ -187,15 +164,53 @@ public class ClusterPoller {
                 snapshot.stats().liveLeases(), pollDeltas);
     }
 
+    /** Waits (until {@code deadline}) for the replica's answer and records what it says. */
+    private Seen see(SessionServiceClient.Node node, Future<ReplicaClient.Answer> answer, long deadline, long now)
+            throws InterruptedException {
+        Tracked t = tracked.computeIfAbsent(node.nodeId(), id -> new Tracked(config.health().window()));
+        ReplicaClient.Answer a = null;
+        String error = null;
+        if (answer == null) {
+            error = "registered without a management address (gateway older than this health-service)";
+        } else {
+            try {
+                a = answer.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                error = String.valueOf(e.getCause().getMessage());
+            } catch (TimeoutException e) {
+                answer.cancel(true);
+                error = "no answer within " + config.probe().timeout() + " ms";
+            }
+        }
+        if (a == null) {
+            t.window.add(now, Deltas.NONE);
+            return new Seen(new ClusterView.Replica(node.nodeId(), node.relayAddress(), node.managementAddress(),
+                    ClusterView.State.UNREACHABLE, 0, 0, 0, t.window.sum(), 0, t.lastSeen, error), Deltas.NONE);
+        }
+        ReplicaFigures f = a.figures();
+        Deltas d = Deltas.between(t.last, f);
+        t.last = f;
+        t.lastSeen = now;
+        t.window.add(now, d);
+        ClusterView.State state = a.ready() && !f.draining() ? ClusterView.State.READY : ClusterView.State.DRAINING;
+        return new Seen(new ClusterView.Replica(node.nodeId(), node.relayAddress(), node.managementAddress(), state,
+                f.tunnels(), f.streamsInFlight(), perSecond(d.requests(), now), t.window.sum(), f.memoryUsedBytes(),
+                now, null), d);
+    }
+
+    /** {@code count} per second since the previous poll (0 at the first). */
+    private double perSecond(long count, long now) {
+        return lastPollAt == 0 ? 0 : count * 1000.0 / (now - lastPollAt);
+    }
+
     private void publish(long now, ClusterView.Session s, List<ClusterView.Replica> found, Long leases, Deltas d) {
-        double seconds = lastPollAt == 0 ? 0 : (now - lastPollAt) / 1000.0;
+        double requestRate = perSecond(d.requests(), now);
         lastPollAt = now;
         clusterWindow.add(now, d);
         ClusterView next = new ClusterView(now, s, List.copyOf(found), leases, clusterWindow.sum(),
                 config.health().window());
-        history.add(new History.Sample(now, found.size(), (int) next.readyReplicas(), next.tunnels(),
-                seconds == 0 ? 0 : d.requests() / seconds, d.successRate(), d.timeoutRate(),
-                d.averageResponseTimeMs()));
+        history.add(new History.Sample(now, found.size(), (int) next.readyReplicas(), next.tunnels(), requestRate,
+                d.successRate(), d.timeoutRate(), d.averageResponseTimeMs()));
         view = next;
     }
 }
