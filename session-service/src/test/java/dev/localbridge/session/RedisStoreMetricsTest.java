@@ -3,8 +3,9 @@ package dev.localbridge.session;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -27,7 +28,6 @@ import static org.assertj.core.api.Assertions.within;
  */
 @QuarkusTest
 @TestProfile(RedisTestProfile.class)
-@ExtendWith(AsCluster.class)
 class RedisStoreMetricsTest {
 
     private static final String LEASE_OPERATIONS = "localbridge_session_lease_operations_total";
@@ -39,6 +39,16 @@ class RedisStoreMetricsTest {
     URL metrics;
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
+
+    @BeforeEach
+    void asCluster() {
+        AsCluster.begin();
+    }
+
+    @AfterEach
+    void reset() {
+        AsCluster.end();
+    }
 
     @Test
     void leaseOperationsAreCountedByResultAndTheContractSeriesAreExported() throws IOException {

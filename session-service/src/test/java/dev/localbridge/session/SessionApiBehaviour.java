@@ -3,8 +3,9 @@ package dev.localbridge.session;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,13 +38,22 @@ import static org.hamcrest.Matchers.nullValue;
  * The behaviour of the REST API, run once per store ({@link RedisStoreTest}, {@link MemoryStoreTest}). Ids are
  * random per test, so tests never see each other's nodes, users or leases.
  */
-@ExtendWith(AsCluster.class)
 abstract class SessionApiBehaviour {
 
     @TestHTTPResource("/")
     URI base;
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
+
+    @BeforeEach
+    void asCluster() {
+        AsCluster.begin();
+    }
+
+    @AfterEach
+    void reset() {
+        AsCluster.end();
+    }
 
     String id(String name) {
         return name + "-" + run;
