@@ -64,7 +64,7 @@ final class RelayLeg {
                 .setHost(route.relayAddress().substring(0, colon))
                 .setPort(Integer.parseInt(route.relayAddress().substring(colon + 1)))
                 .setURI(target);
-        response.closeHandler(v -> onCallerGone());
+        CallerConnection.onClose(response, () -> finish(Outcome.SUCCESS), this::onCallerGone);
         timer = proxy.vertx().setTimer(proxy.timeouts().forTarget(target) + 1_000, t -> onTimeout());
         proxy.metrics().relayHop();
         proxy.relays().client().request(options).onComplete(opened -> {
@@ -147,7 +147,7 @@ final class RelayLeg {
         String error = answer.getHeader(ErrorResponses.ERROR_HEADER);
         owner.headSent();
         answer.pipe().endOnFailure(false).to(response).onComplete(done -> {
-            if (done.failed() && TunnelLeg.fullyWritten(response)) {
+            if (done.failed() && CallerConnection.delivered(response)) {
                 // The caller read every announced byte and closed before the end was written: delivered.
                 finish(Outcome.SUCCESS);
             } else if (done.failed()) {
@@ -178,7 +178,7 @@ final class RelayLeg {
             unreachable(cause);
             return;
         }
-        if (TunnelLeg.fullyWritten(response)) {
+        if (CallerConnection.delivered(response)) {
             finish(Outcome.SUCCESS);
         } else if (response.headWritten()) {
             response.reset();
@@ -216,14 +216,7 @@ final class RelayLeg {
     }
 
     private void onCallerGone() {
-        // An HTTP/2 stream (h2c, as the JDK client asks for) closes as soon as the response ends, before the leg
-        // has recorded its outcome: that is a finished answer, not a caller who went away.
-        if (finished || response.ended()) {
-            return;
-        }
-        if (TunnelLeg.fullyWritten(response)) {
-            // Every announced byte reached the caller, who hung up before the relayed answer's end was seen here.
-            finish(Outcome.SUCCESS);
+        if (finished) {
             return;
         }
         if (relay != null) {

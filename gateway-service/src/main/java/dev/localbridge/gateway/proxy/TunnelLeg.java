@@ -78,7 +78,7 @@ public final class TunnelLeg implements StreamListener {
                     Map.of("Retry-After", "1")));
             return;
         }
-        response.closeHandler(v -> onCallerGone());
+        CallerConnection.onClose(response, () -> finish(Outcome.SUCCESS), this::onCallerGone);
         timer = proxy.vertx().setTimer(proxy.timeouts().forTarget(target), t -> onTimeout());
         if (hasBody) {
             request.handler(this::onRequestData);
@@ -98,19 +98,6 @@ public final class TunnelLeg implements StreamListener {
     static boolean hasBody(HttpServerRequest request) {
         long declared = declaredLength(request);
         return declared > 0 || (declared < 0 && request.headers().contains(HttpHeaders.TRANSFER_ENCODING));
-    }
-
-    /** Whether the response announced a Content-Length and all of it has been written to the caller. */
-    static boolean fullyWritten(HttpServerResponse response) {
-        String declared = response.headers().get(HttpHeaders.CONTENT_LENGTH);
-        if (declared == null || !response.headWritten()) {
-            return false;
-        }
-        try {
-            return response.bytesWritten() >= Long.parseLong(declared.trim());
-        } catch (NumberFormatException e) {
-            return false;
-        }
     }
 
     /** The declared Content-Length, or -1. */
@@ -274,15 +261,7 @@ public final class TunnelLeg implements StreamListener {
     }
 
     private void onCallerGone() {
-        // An HTTP/2 stream (h2c, as the JDK client asks for) closes as soon as the response ends, before the leg
-        // has recorded its outcome: that is a finished answer, not a caller who went away.
-        if (finished || response.ended()) {
-            return;
-        }
-        if (fullyWritten(response)) {
-            // The caller read every byte the Content-Length announced and hung up before the agent's end frame
-            // arrived: the answer was delivered.
-            finish(Outcome.SUCCESS);
+        if (finished) {
             return;
         }
         LOG.debugf("request %s: caller went away, cancelling stream", requestId);
