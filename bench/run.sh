@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # LocalBridge benchmark: direct vs one nginx proxy hop vs OpenSSH reverse tunnel (ssh -R) vs LocalBridge,
 # all against the same local nginx upstream, in ONE run; plus the relay leg (two gateways + session-service:
-# extra latency of a relayed request, session-service calls per request). See bench/README.md for each figure.
+# extra latency of a relayed request, session-service calls per request) and the idle leg (many idle tunnels on one
+# gateway: heap per tunnel, keepalive). See bench/README.md for each figure.
 #
-#   bench/run.sh [--quick] [--legs direct,nginx,ssh,localbridge,relay] [--build] [--keep]
+#   bench/run.sh [--quick] [--legs direct,nginx,ssh,localbridge,relay,idle] [--build] [--keep]
 #
 #   --quick   short runs (3 s instead of 10 s) for trying the harness; figures are then only indicative
-#   --legs    comma-separated subset of legs to run (default: all five)
+#   --legs    comma-separated subset of legs to run (default: all six)
 #   --build   build the gateway, session-service and agent jars (./mvnw package -DskipTests) when missing
 #   --keep    keep the run directory (logs, configs) even when everything went fine
 #
 # Tunables (environment): BENCH_RATE (1000 req/s), BENCH_LATENCY_SECS (10), BENCH_WRK_SECS (10),
 # BENCH_WRK_CONNS (32), BENCH_WRK_THREADS (2), BENCH_DOWNLOAD_TRIES (3), BENCH_DOWNLOAD_WARMUP (5),
-# BENCH_CONNECT_COUNT (50),
+# BENCH_CONNECT_COUNT (50), BENCH_IDLE_TUNNELS (50000, capped 500 below the open-files limit), BENCH_IDLE_HOLD_SECS (30),
+# BENCH_IDLE_PING_MS (2000),
 # BENCH_JIT_WARMUP_SECS (10, also with --quick), BENCH_REDIS_URL (redis://127.0.0.1:6379),
 # LB_GATEWAY_JAR, LB_AGENT_JAR, LB_SESSION_JAR, LB_JAVA_OPTS (extra JVM flags for gateways, agent, session-service).
 #
@@ -42,7 +44,11 @@ CONNECT_N=${BENCH_CONNECT_COUNT:-50}
 JIT_WARMUP=${BENCH_JIT_WARMUP_SECS:-10}   # discarded wrk load before every LocalBridge / relay measurement
 REDIS_URL_BENCH=${BENCH_REDIS_URL:-redis://127.0.0.1:6379}
 BIG_BYTES=$((100 * 1024 * 1024))
-LEGS=direct,nginx,ssh,localbridge,relay
+# idle leg: tunnels held open on one gateway; each needs a file descriptor in the gateway (and one in the tool)
+IDLE_N=${BENCH_IDLE_TUNNELS:-50000}
+IDLE_HOLD=${BENCH_IDLE_HOLD_SECS:-30}
+IDLE_PING_MS=${BENCH_IDLE_PING_MS:-2000}
+LEGS=direct,nginx,ssh,localbridge,relay,idle
 BUILD=0
 KEEP=0
 QUICK=0
@@ -581,6 +587,88 @@ jit_warmup() { # LEG URL BEARER — discarded wrk load so that the JVMs (gateway
   log "$leg: warm-up done, ${rps:-?} req/s${non2xx:+, WARNING: $non2xx non-2xx responses}"
 }
 
+# Idle tunnels: one standalone gateway with the default per-user limit, the tool opens IDLE_N tunnels (one user and
+# one freshly minted JWT each), answers the gateway's pings, and holds them. Heap figures are taken after a full GC
+# (jcmd GC.run) before and after the opens; the CPU figure over 10 s of the hold.
+IDLE_SKIP_REASON=
+heap_used_kib() { # heap_used_kib PID — used heap after a full GC, in KiB
+  "$JCMD" "$1" GC.run >/dev/null 2>&1 || return 1
+  "$JCMD" "$1" GC.heap_info 2>/dev/null | sed -n 's/.* used \([0-9]*\)K.*/\1/p' | head -1
+}
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+measure_idle() {
+  [[ -f $GW_JAR ]] || { IDLE_SKIP_REASON="gateway jar missing ($GW_JAR); build it or pass --build"; return 1; }
+  JCMD=$(dirname "$(command -v "$JAVA")")/jcmd
+  [[ -x $JCMD ]] || { IDLE_SKIP_REASON="no jcmd next to $JAVA (a JDK is needed, not a JRE)"; return 1; }
+  lb_keys
+  local limit; limit=$(ulimit -n)
+  if [[ $limit != unlimited ]] && ((IDLE_N > limit - 500)); then
+    IDLE_CAPPED="$IDLE_N asked, open-files limit $limit (ulimit -Hn $(ulimit -Hn))"
+    IDLE_N=$((limit - 500))
+    log "idle: capped at $IDLE_N tunnels ($IDLE_CAPPED)"
+  fi
+  free_port IDLE_PORT
+  free_port IDLE_MGMT_PORT
+  start_bg idle-gateway env \
+    QUARKUS_HTTP_HOST=127.0.0.1 \
+    QUARKUS_HTTP_PORT="$IDLE_PORT" \
+    QUARKUS_MANAGEMENT_PORT="$IDLE_MGMT_PORT" \
+    MP_JWT_VERIFY_PUBLICKEY_LOCATION="$RUN/keys/public.pem" \
+    MP_JWT_VERIFY_ISSUER="$LB_ISSUER" \
+    TUNNEL_PING_INTERVAL="$IDLE_PING_MS" \
+    "$JAVA" ${LB_JAVA_OPTS-} -jar "$GW_JAR"
+  local pid=${PIDS[-1]} url=ws://127.0.0.1:$IDLE_PORT/ws/tunnel line
+  wait_status "http://127.0.0.1:$IDLE_MGMT_PORT/q/health/ready" 200 90 \
+    || { IDLE_SKIP_REASON="idle gateway not ready after 90 s"; return 1; }
+  # the upgrade path used once before the baseline (classes, caches, first JWT): 20 opens and closes
+  "$JAVA" -jar "$TOOL" connect --url "$url" --token-file "$RUN/connect.jwt" --count 20 --warmup 0 >/dev/null 2>&1 || true
+  local heap0 rss0 heap1 rss1 open_gauge end_gauge t0 t1 tool_pid
+  heap0=$(heap_used_kib "$pid") rss0=$(rss_kib "$pid")
+  log "idle: $IDLE_N tunnels (one user each), ping every $IDLE_PING_MS ms, held ${IDLE_HOLD}s; heap before ${heap0} KiB"
+  rm -f "$RUN/idle.ready"
+  "$JAVA" -jar "$TOOL" idle --url "$url" --private-key "$RUN/keys/private.pem" --issuer "$LB_ISSUER" \
+    --count "$IDLE_N" --hold "$IDLE_HOLD" --ready-file "$RUN/idle.ready" >"$RUN/idle.out" 2>"$RUN/idle.log" &
+  tool_pid=$!
+  local deadline=$((SECONDS + 600))
+  until [[ -f $RUN/idle.ready ]]; do
+    kill -0 "$tool_pid" 2>/dev/null || break
+    ((SECONDS < deadline)) || break
+    sleep 0.5
+  done
+  if [[ -f $RUN/idle.ready ]]; then
+    open_gauge=$(curl -s -m 5 "http://127.0.0.1:$IDLE_MGMT_PORT/q/metrics" | awk '/^localbridge_tunnels_open / { printf "%.0f", $2 }')
+    heap1=$(heap_used_kib "$pid") rss1=$(rss_kib "$pid")
+    sleep 2 # past the full GC
+    t0=$(cpu_ticks "$pid"); sleep 10; t1=$(cpu_ticks "$pid")
+    end_gauge=$(curl -s -m 5 "http://127.0.0.1:$IDLE_MGMT_PORT/q/metrics" | awk '/^localbridge_tunnels_open / { printf "%.0f", $2 }')
+  fi
+  wait "$tool_pid" || true
+  cat "$RUN/idle.log" >&2
+  line=$(grep '^RESULT' "$RUN/idle.out" || true)
+  [[ -n $line ]] || { IDLE_SKIP_REASON="idle tool gave no result, see idle.log"; KEEP=1; stop_by_name idle-gateway; return 1; }
+  R[idle.opened]=$(kv "$line" opened)
+  R[idle.refused]=$(kv "$line" refused)
+  R[idle.closed]=$(kv "$line" closed_during_hold)
+  R[idle.pings]=$(kv "$line" pings)
+  R[idle.open_s]=$(kv "$line" open_seconds)
+  R[idle.open_p99]=$(kv "$line" open_p99_us)
+  R[idle.gauge]=${open_gauge-}
+  R[idle.gauge_end]=${end_gauge-}
+  if [[ -n ${heap0-} && -n ${heap1-} && ${R[idle.opened]:-0} -gt 0 ]]; then
+    R[idle.heap_per]=$(awk -v a="$heap0" -v b="$heap1" -v n="${R[idle.opened]}" 'BEGIN { printf "%.0f", (b - a) * 1024 / n }')
+    R[idle.rss_per]=$(awk -v a="$rss0" -v b="$rss1" -v n="${R[idle.opened]}" 'BEGIN { printf "%.0f", (b - a) * 1024 / n }')
+    R[idle.heap0]=$heap0 R[idle.heap1]=$heap1
+  fi
+  [[ -n ${t0-} ]] && R[idle.cpu]=$(awk -v t="$((t1 - t0))" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", 100 * t / hz / 10 }')
+  ((${R[idle.refused]:-0} == 0)) || NOTE[idle.held]="${R[idle.refused]} opens refused"
+  ((${R[idle.closed]:-0} == 0)) || NOTE[idle.held]+=" ${R[idle.closed]} closed by the gateway during the hold"
+  [[ ${R[idle.gauge]-} == "${R[idle.opened]}" && ${R[idle.gauge_end]-} == "${R[idle.opened]}" ]] \
+    || NOTE[idle.held]+=" gateway reported ${R[idle.gauge]:-?} then ${R[idle.gauge_end]:-?} open tunnels"
+  log "idle: ${R[idle.opened]} held, heap ${R[idle.heap_per]:-?} B per tunnel, gateway CPU ${R[idle.cpu]:-?} % ${NOTE[idle.held]-}"
+  stop_by_name idle-gateway
+}
+
 # session-service calls per proxied request: counters from both gateways' /q/metrics, before and after
 RELAY_BG_OPS=" heartbeat renew stats events "   # per-interval background calls, not per request: not counted
 metrics_snapshot() { # WHEN (before|after)
@@ -699,6 +787,16 @@ relay_calls_cell() { # relay_calls_cell KEY
 zero_met() { [[ -n ${1-} ]] && { (($1 == 0)) && echo yes || echo no; } || echo "not measured"; }
 max_met() { [[ -n ${1-} && $1 != NaN ]] && awk -v v="$1" -v lim="$2" 'BEGIN { print (v <= lim ? "yes" : "no") }' || echo "not measured"; }
 
+idle_verdict() { # idle_verdict RESULT — "no" when tunnels were refused or dropped
+  if [[ -n ${NOTE[idle.held]-} ]]; then echo "no (tunnels refused or dropped)"; else echo "$1"; fi
+}
+idle_count_verdict() {
+  if [[ -n ${NOTE[idle.held]-} ]]; then echo "no (tunnels refused or dropped)"
+  elif ((${R[idle.opened]:-0} >= 50000)); then echo "yes"
+  elif [[ -n ${IDLE_CAPPED-} ]]; then echo "not measurable here (open-files limit)"
+  else echo "not measured at 50,000 (BENCH_IDLE_TUNNELS=$IDLE_N)"; fi
+}
+
 report() {
   local lb=localbridge
   {
@@ -738,7 +836,16 @@ report() {
     else
       echo "| relayed (cross-replica) extra p50 / p99, session-service calls per request | — | — | — | not run | — | ≤ 50 µs (p50), 0 calls | not measured |"
     fi
+    if want idle && [[ -z $IDLE_SKIP_REASON ]]; then
+      echo "| idle tunnels held on one gateway (${IDLE_HOLD}s, ping every ${IDLE_PING_MS} ms)³ | — | — | — | $(with_note "$(fmt_n "${R[idle.opened]-}") held, ${R[idle.closed]:-?} closed" "${NOTE[idle.held]-}") | — | 50,000 | $(idle_count_verdict) |"
+      echo "| heap per idle tunnel (after full GC)³ | — | — | — | $(fmt_n "${R[idle.heap_per]-}") B | — | ≤ 10 KB | $(idle_verdict "$(max_met "${R[idle.heap_per]-}" 10000)") |"
+    else
+      echo "| idle tunnels on one gateway, heap per tunnel | — | — | — | ${IDLE_SKIP_REASON:-not run} | — | 50,000, ≤ 10 KB each | not measured |"
+    fi
     echo
+    if want idle && [[ -z $IDLE_SKIP_REASON ]]; then
+      echo "³ Idle leg: one standalone gateway (default per-user limit), $(fmt_n "${R[idle.opened]-}") tunnels opened 64 at a time by \`localbridge-bench.jar idle\`, one user and one freshly minted RS256 JWT each, every gateway \`Ping\` answered with a \`Pong\` ($(fmt_n "${R[idle.pings]-}") during the hold). Opening them took ${R[idle.open_s]:-?} s (p99 of one open under that load $(fmt_ms "${R[idle.open_p99]-}")). Gateway heap after a full GC (\`jcmd GC.run\`, \`GC.heap_info\`): $(fmt_n "${R[idle.heap0]-}") KiB before, $(fmt_n "${R[idle.heap1]-}") KiB with the tunnels; process RSS grew $(fmt_n "${R[idle.rss_per]-}") B per tunnel (mostly heap the JVM committed). Projected heap for 50,000 such tunnels: $(awk -v b="${R[idle.heap_per]:-0}" 'BEGIN { printf "%.0f MB", b * 50000 / 1e6 }'). Gateway CPU over 10 s of the hold: ${R[idle.cpu]:-?} % of one core (keepalive only). Tunnels the gateway counted (\`localbridge_tunnels_open\`): ${R[idle.gauge]:-?} after the opens, ${R[idle.gauge_end]:-?} after the CPU window.${IDLE_CAPPED:+ **Capped:** $IDLE_CAPPED; every tunnel costs the gateway a file descriptor, so 50,000 cannot be held by one process on this machine.}"
+    fi
     if want relay && [[ -z $RELAY_SKIP_REASON ]]; then
       echo "¹ Counters \`localbridge_session_calls_total\` (by \`operation\`) and \`localbridge_requests_total\` (summed over \`outcome\`) of **both** gateways' \`/q/metrics\`, after the JIT warm-up, before and after the two measured latency runs (local via A, then relayed via B, each with its own warm-up). Counted ops (every op except the per-interval background ones), calls during the window: ${R[relay.counted]}. Not counted — heartbeat, renew, stats, events are per-interval background calls, not per request: ${R[relay.background]}. Proxied requests in the window (~${R[relay.window]} s): ${R[relay.requests]} (${R[relay.outcomes]}); of them served by A's relay port for B: ${R[relay.relayed]}. A \`lookup\` is B refreshing its cached route to A once per \`TUNNEL_ROUTE_CACHE_TTL\` (30 s by default) while the route is in use, so up to one per 30 s may appear even in steady state: it is counted all the same. The gateways have no Redis client: Redis is reached only through session-service, so these calls bound the Redis round trips per request as well."
       echo "² The cluster-wide rate limiter leases tokens in batches (\`POST /api/ratelimit/tokens\`, at most one call per batch of up to 50 requests per user and replica); amortised, not a round trip on each request's path, but shown here rather than hidden."
@@ -802,6 +909,12 @@ main() {
     fi
   else
     RELAY_SKIP_REASON="not selected with --legs"
+  fi
+  if want idle; then
+    if ! want localbridge && ! want relay; then lb_jars; fi
+    measure_idle || { log "idle leg skipped: $IDLE_SKIP_REASON"; KEEP=1; }
+  else
+    IDLE_SKIP_REASON="not selected with --legs"
   fi
   report
 }

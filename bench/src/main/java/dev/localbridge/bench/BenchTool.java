@@ -16,6 +16,8 @@ import java.util.Map;
  *      [--warmup 2] [--token-file FILE] [--header 'Name: value']...
  * java -jar localbridge-bench.jar connect --url ws://127.0.0.1:8080/ws/tunnel --count 50 --token-file FILE \
  *      [--warmup 5] [--subprotocol localbridge.tunnel.v1]
+ * java -jar localbridge-bench.jar idle --url ws://127.0.0.1:8080/ws/tunnel --private-key keys/private.pem \
+ *      --count 10000 [--users N] [--issuer ISS] [--concurrency 64] [--hold 20] [--ready-file FILE]
  * </pre>
  *
  * Each command prints a human summary on stderr and exactly one machine-readable line on stdout:
@@ -34,6 +36,7 @@ public final class BenchTool {
         int rc = switch (args[0]) {
             case "latency" -> FixedRateLatency.run(o);
             case "connect" -> TunnelConnect.run(o);
+            case "idle" -> IdleTunnels.run(o);
             default -> {
                 usage();
                 yield 2;
@@ -53,6 +56,11 @@ public final class BenchTool {
                       [--subprotocol localbridge.tunnel.v1]
                   N sequential WebSocket opens (TCP connect + upgrade with Authorization: Bearer until 101),
                   each closed before the next one starts.
+              idle --url ws://HOST:PORT/ws/tunnel --private-key PKCS8.pem [--issuer ISS] [--count N=1000]
+                   [--users N=count] [--user-prefix idle-] [--concurrency 64] [--hold S=20] [--ready-file FILE]
+                  Opens N tunnels (one per user unless --users is smaller; tokens minted here, RS256), answers
+                  the gateway's pings, writes 'opened=N' to --ready-file once every open was tried, holds them
+                  for S seconds and counts the ones the gateway closed meanwhile (exit 1 if any, or any refused).
             Output: a summary on stderr and one 'RESULT key=value ...' line on stdout (times in microseconds).""");
     }
 
