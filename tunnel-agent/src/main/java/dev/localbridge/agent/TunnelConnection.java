@@ -6,6 +6,7 @@ import dev.localbridge.protocol.GoAwayReason;
 import dev.localbridge.protocol.FrameCodec;
 import dev.localbridge.protocol.ProtocolException;
 import dev.localbridge.protocol.ResetReason;
+import dev.localbridge.protocol.vertx.FrameWriter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -50,6 +51,7 @@ final class TunnelConnection implements FrameSink {
 
     private final String id;
     private final WebSocket ws;
+    private final FrameWriter writer;
     private final Vertx vertx;
     private final FrameCodec codec;
     private final LocalTarget target;
@@ -72,6 +74,7 @@ final class TunnelConnection implements FrameSink {
             Duration pingInterval, Listener listener) {
         this.id = id;
         this.ws = ws;
+        this.writer = new FrameWriter(ws);
         this.vertx = vertx;
         this.codec = codec;
         this.target = target;
@@ -201,14 +204,14 @@ final class TunnelConnection implements FrameSink {
             return;
         }
         byte[] bytes = codec.encode(frame);
+        if (bytes.length <= MAX_OUTGOING_FRAME) {
+            writer.write(bytes);
+            return;
+        }
         // A buffer of Vert.x's own heap type: Netty masks it (client frames must be masked) with intrinsic word reads;
         // a wrapped byte[] would be masked through a delegating wrapper, several times slower.
         Buffer message = Buffer.buffer(bytes.length).appendBytes(bytes);
         int length = message.length();
-        if (length <= MAX_OUTGOING_FRAME) {
-            ws.writeFrame(WebSocketFrame.binaryFrame(message, true));
-            return;
-        }
         // Fragment by hand should a message ever exceed the frame size the gateway accepts,
         // while this side keeps accepting larger frames.
         ws.writeFrame(WebSocketFrame.binaryFrame(message.slice(0, MAX_OUTGOING_FRAME), false));

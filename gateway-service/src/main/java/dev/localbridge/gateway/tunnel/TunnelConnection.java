@@ -15,6 +15,7 @@ import dev.localbridge.protocol.FrameCodec;
 import dev.localbridge.protocol.GoAwayReason;
 import dev.localbridge.protocol.Header;
 import dev.localbridge.protocol.ProtocolException;
+import dev.localbridge.protocol.vertx.FrameWriter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -33,6 +34,7 @@ public final class TunnelConnection {
     private final String id;
     private final String userId;
     private final ServerWebSocket socket;
+    private final FrameWriter writer;
     private final FrameCodec codec;
     private final TunnelEvents events;
     private final int maxStreams;
@@ -60,6 +62,7 @@ public final class TunnelConnection {
         this.id = id;
         this.userId = userId;
         this.socket = socket;
+        this.writer = new FrameWriter(socket);
         this.codec = codec;
         this.events = events;
         this.maxStreams = maxStreams;
@@ -134,7 +137,7 @@ public final class TunnelConnection {
             TunnelStream stream = new TunnelStream(id, this, context, listener);
             streams.put(id, stream);
             requests.incrementAndGet();
-            socket.writeBinaryMessage(Buffer.buffer(head));
+            writer.write(head);
             return stream;
         }
     }
@@ -158,7 +161,7 @@ public final class TunnelConnection {
         if (frame instanceof Frame.RequestBody b) {
             bytesToAgent.addAndGet(b.data().length);
         }
-        socket.writeBinaryMessage(Buffer.buffer(bytes));
+        writer.write(bytes);
     }
 
     boolean writeQueueFull() {
@@ -192,7 +195,8 @@ public final class TunnelConnection {
     /** Closes the WebSocket with a status code (1000, 1001, 1002, 1008, 1011 or 4xxx, see docs/protocol.md). */
     public void close(int code, String reason) {
         if (!socket.isClosed()) {
-            socket.close((short) code, reason.length() > 120 ? reason.substring(0, 120) : reason);
+            String shortReason = reason.length() > 120 ? reason.substring(0, 120) : reason;
+            writer.afterWrites(() -> socket.close((short) code, shortReason));
         }
     }
 
