@@ -150,6 +150,10 @@ final class RelayLeg {
             if (done.failed() && CallerConnection.delivered(response)) {
                 // The caller read every announced byte and closed before the end was written: delivered.
                 finish(Outcome.SUCCESS);
+            } else if (done.failed() && response.closed()) {
+                // The caller went away mid-answer (a streamed chat it stopped reading): the write failed, not the
+                // relay. Its close may reach us before the close handler runs.
+                onCallerGone();
             } else if (done.failed()) {
                 // A clean end would tell the caller a cut-off answer was complete: cut the connection instead.
                 response.reset();

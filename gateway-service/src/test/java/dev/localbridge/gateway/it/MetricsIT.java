@@ -155,6 +155,21 @@ class MetricsIT {
         assertThat(mine.getInt("user.remoteConnections")).isEqualTo(1);
         assertThat(mine.getInt("cluster.replicas")).isEqualTo(2);
 
+        // A caller who stops reading a streamed answer and hangs up went away: cancelled (left out of the rates),
+        // through either replica, never a failure. Through B the failed write to the caller used to be taken for a
+        // broken relay.
+        assertThat(readLinesAndHangUp(a, USER, "/api/chat?lines=40&delayMs=50", 2)).isEqualTo(200);
+        assertThat(readLinesAndHangUp(b, USER, "/api/chat?lines=40&delayMs=50", 2)).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(scrape(a).sum("localbridge_requests_total", "outcome", "cancelled", "result", "excluded"))
+                    .isEqualTo(1);
+            assertThat(scrape(b).sum("localbridge_requests_total", "outcome", "cancelled", "result", "excluded"))
+                    .isEqualTo(1);
+            assertThat(scrape(a).sum("localbridge_relay_served_total", "outcome", "cancelled")).isEqualTo(1);
+        });
+        assertThat(scrape(a).has("localbridge_requests_total", "outcome", "broken")).isFalse();
+        assertThat(scrape(b).has("localbridge_requests_total", "outcome", "broken")).isFalse();
+
         cluster.killSession();
         assertThat(get(b, "never-looked-up", "/api/tags")).isEqualTo(503);
         PrometheusText later = scrape(b);
@@ -175,23 +190,50 @@ class MetricsIT {
     /** GET over HTTP/1.1 on a socket of its own, closed as soon as the Content-Length bytes are read; the status. */
     private static int getAndHangUp(Gateway via, String user, String path) {
         try (Socket socket = new Socket("127.0.0.1", via.port())) {
-            socket.getOutputStream().write(("GET /api/tunnel/" + LocalCluster.encode(user) + path + " HTTP/1.1\r\n"
-                    + "Host: 127.0.0.1\r\nAuthorization: Bearer " + Tokens.forUser(user) + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
             DataInputStream in = new DataInputStream(socket.getInputStream());
-            String status = readLine(in);
-            long length = -1;
-            for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
-                if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-                    length = Long.parseLong(line.substring(15).trim());
-                }
-            }
-            assertThat(length).as("Content-Length of " + path).isPositive();
-            in.readFully(new byte[(int) length]);
-            return Integer.parseInt(status.split(" ")[1]);
+            Head head = get(socket, in, user, path);
+            assertThat(head.contentLength()).as("Content-Length of " + path).isPositive();
+            in.readFully(new byte[(int) head.contentLength()]);
+            return head.status();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** GET of a streamed (chunked) answer on a socket of its own, closed after {@code lines} of its lines. */
+    private static int readLinesAndHangUp(Gateway via, String user, String path, int lines) {
+        try (Socket socket = new Socket("127.0.0.1", via.port())) {
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            Head head = get(socket, in, user, path);
+            int seen = 0;
+            for (int read = 0; seen < lines; read++) {
+                assertThat(read).as("lines of " + path + " before the stream ended").isLessThan(4 * lines);
+                if (readLine(in).contains("token")) { // chunk-size lines and data lines alternate
+                    seen++;
+                }
+            }
+            return head.status();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private record Head(int status, long contentLength) {
+    }
+
+    /** Sends the GET with the user's token and reads the response head. */
+    private static Head get(Socket socket, DataInputStream in, String user, String path) throws java.io.IOException {
+        socket.getOutputStream().write(("GET /api/tunnel/" + LocalCluster.encode(user) + path + " HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\nAuthorization: Bearer " + Tokens.forUser(user) + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        String status = readLine(in);
+        long length = -1;
+        for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Long.parseLong(line.substring(15).trim());
+            }
+        }
+        return new Head(Integer.parseInt(status.split(" ")[1]), length);
     }
 
     private static String readLine(DataInputStream in) throws java.io.IOException {
