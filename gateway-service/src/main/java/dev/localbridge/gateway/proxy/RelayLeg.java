@@ -109,7 +109,13 @@ final class RelayLeg {
             relay.putHeader(HttpHeaders.EXPECT, HttpHeaders.CONTINUE);
             relay.continueHandler(v -> {
                 bodyStarted = true;
-                request.pipe().endOnFailure(false).to(relay).onFailure(e -> relay.reset());
+                request.pipe().endOnFailure(false).to(relay).onFailure(e -> {
+                    if (response.closed()) {
+                        onCallerGone(); // the caller went away mid-upload
+                    } else {
+                        relay.reset();
+                    }
+                });
             });
             relay.sendHead();
         } else {
@@ -178,12 +184,13 @@ final class RelayLeg {
         if (finished) {
             return;
         }
-        if (relay != null && !response.headWritten() && !bodyStarted) {
-            unreachable(cause);
-            return;
-        }
         if (CallerConnection.delivered(response)) {
             finish(Outcome.SUCCESS);
+        } else if (response.closed()) {
+            // the caller went away first; the relay broke because of it (its upload stopped, or we reset it)
+            onCallerGone();
+        } else if (relay != null && !response.headWritten() && !bodyStarted) {
+            unreachable(cause);
         } else if (response.headWritten()) {
             response.reset();
             finish(Outcome.BROKEN);
