@@ -115,7 +115,7 @@ public final class TunnelConnection {
 
     /** True while the connection can take new streams. */
     public boolean acceptsStreams() {
-        return !closed && !agentGoingAway;
+        return !closed && !agentGoingAway && !socket.isClosed();
     }
 
     /**
@@ -154,8 +154,8 @@ public final class TunnelConnection {
     }
 
     void send(Frame frame) {
-        if (closed) {
-            return;
+        if (closed || socket.isClosed()) {
+            return; // nothing after our close frame
         }
         byte[] bytes = codec.encode(frame);
         if (frame instanceof Frame.RequestBody b) {

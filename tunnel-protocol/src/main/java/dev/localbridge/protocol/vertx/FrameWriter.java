@@ -21,7 +21,8 @@ import io.vertx.core.http.impl.WebSocketInternal;
  *
  * <p>Order: messages leave in the order {@code write} was called on one thread; a write from the event loop never
  * overtakes a write another thread queued before it (the gateway relies on this for increasing stream ids). Writes
- * to a closed connection are dropped, as Vert.x does. Back-pressure is unchanged: unflushed messages count towards
+ * once the channel is closed are dropped (Vert.x would throw; a frame that can no longer be sent has no one
+ * to go to). Back-pressure is unchanged: unflushed messages count towards
  * the channel's writability, which is what {@code writeQueueFull()} and the drain handler report.
  *
  * <p>This reaches Vert.x's channel through {@link WebSocketInternal}, an implementation interface of Vert.x 4 (no
