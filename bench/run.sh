@@ -64,7 +64,8 @@ LB_CONNECT_USER='bench|connect' # separate user for the tunnel-establishment tes
 
 while [[ $# -gt 0 ]]; do
   case $1 in
-    --quick) QUICK=1; LAT_SECS=3; WRK_SECS=3; LAT_WARMUP=1; WRK_WARMUP=1; CONNECT_N=20; shift ;;
+    --quick) QUICK=1; LAT_SECS=3; WRK_SECS=3; LAT_WARMUP=1; WRK_WARMUP=1; CONNECT_N=20
+             IDLE_N=${BENCH_IDLE_TUNNELS:-2000}; IDLE_HOLD=${BENCH_IDLE_HOLD_SECS:-15}; shift ;;
     --legs) LEGS=${2:?--legs needs a value}; shift 2 ;;
     --build) BUILD=1; shift ;;
     --keep) KEEP=1; shift ;;
