@@ -51,6 +51,8 @@ public final class TunnelConnection {
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile long rttNanos = -1;
     private volatile boolean closed;
+    /** Our close frame is on its way: no more frames, no new streams (closed comes with the close handshake's end). */
+    private volatile boolean closing;
     private volatile boolean agentGoingAway;
     private volatile boolean draining;
     private volatile long epoch;
@@ -115,7 +117,7 @@ public final class TunnelConnection {
 
     /** True while the connection can take new streams. */
     public boolean acceptsStreams() {
-        return !closed && !agentGoingAway && !socket.isClosed();
+        return !closed && !closing && !agentGoingAway;
     }
 
     /**
@@ -154,7 +156,7 @@ public final class TunnelConnection {
     }
 
     void send(Frame frame) {
-        if (closed || socket.isClosed()) {
+        if (closed || closing) {
             return; // nothing after our close frame
         }
         byte[] bytes = codec.encode(frame);
@@ -194,6 +196,7 @@ public final class TunnelConnection {
 
     /** Closes the WebSocket with a status code (1000, 1001, 1002, 1008, 1011 or 4xxx, see docs/protocol.md). */
     public void close(int code, String reason) {
+        closing = true;
         if (!socket.isClosed()) {
             String shortReason = reason.length() > 120 ? reason.substring(0, 120) : reason;
             writer.afterWrites(() -> socket.close((short) code, shortReason));

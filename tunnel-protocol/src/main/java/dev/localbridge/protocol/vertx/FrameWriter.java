@@ -2,6 +2,7 @@ package dev.localbridge.protocol.vertx;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.util.concurrent.EventExecutor;
@@ -44,7 +45,10 @@ public final class FrameWriter {
         this.loop = channel == null ? null : channel.executor();
     }
 
-    /** Sends {@code message} as one binary WebSocket frame; it must fit the peer's maximum frame size. */
+    /**
+     * Sends {@code message} as one binary WebSocket frame; it must fit the peer's maximum frame size and must not be
+     * changed afterwards (it is sent as it is, possibly later, from the event loop).
+     */
     public void write(byte[] message) {
         if (channel == null) {
             socket.writeBinaryMessage(Buffer.buffer(message));
@@ -79,9 +83,9 @@ public final class FrameWriter {
         if (!channel.channel().isActive()) {
             return;
         }
-        // a heap buffer of the channel's allocator: a client's frames are masked in place with word-wide reads
-        channel.write(new BinaryWebSocketFrame(channel.alloc().heapBuffer(message.length).writeBytes(message)),
-                channel.voidPromise());
+        // Wrapped, not copied: the encoder writes a server's payload as it is and copies a client's while masking
+        // it, reading a plain heap buffer word by word. The caller hands over the array (a fresh one per frame).
+        channel.write(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(message)), channel.voidPromise());
         if (!flushScheduled) {
             flushScheduled = true;
             loop.execute(flush);
