@@ -20,15 +20,27 @@ final class CallerConnection {
      */
     static void onClose(HttpServerResponse response, Runnable delivered, Runnable gone) {
         response.closeHandler(v -> {
-            if (response.ended()) {
-                return;
-            }
-            if (delivered(response)) {
-                delivered.run();
-            } else {
-                gone.run();
+            if (!response.ended()) {
+                settled(response, delivered, gone);
             }
         });
+    }
+
+    /**
+     * Whether the caller's side explains the end of an answer, calling {@code delivered} (every announced byte
+     * written) or {@code gone} (its connection closed before that). A failure seen while reading or writing a body
+     * may be the caller's doing and may arrive before the close handler runs: a leg asks this first.
+     */
+    static boolean settled(HttpServerResponse response, Runnable delivered, Runnable gone) {
+        if (delivered(response)) {
+            delivered.run();
+            return true;
+        }
+        if (response.closed()) {
+            gone.run();
+            return true;
+        }
+        return false;
     }
 
     /** Whether the response announced a Content-Length and all of it has been written to the caller. */

@@ -64,7 +64,7 @@ final class RelayLeg {
                 .setHost(route.relayAddress().substring(0, colon))
                 .setPort(Integer.parseInt(route.relayAddress().substring(colon + 1)))
                 .setURI(target);
-        CallerConnection.onClose(response, () -> finish(Outcome.SUCCESS), this::onCallerGone);
+        CallerConnection.onClose(response, this::delivered, this::onCallerGone);
         timer = proxy.vertx().setTimer(proxy.timeouts().forTarget(target) + 1_000, t -> onTimeout());
         proxy.metrics().relayHop();
         proxy.relays().client().request(options).onComplete(opened -> {
@@ -110,9 +110,7 @@ final class RelayLeg {
             relay.continueHandler(v -> {
                 bodyStarted = true;
                 request.pipe().endOnFailure(false).to(relay).onFailure(e -> {
-                    if (response.closed()) {
-                        onCallerGone(); // the caller went away mid-upload
-                    } else {
+                    if (!settledByCaller()) {
                         relay.reset();
                     }
                 });
@@ -153,19 +151,12 @@ final class RelayLeg {
         String error = answer.getHeader(ErrorResponses.ERROR_HEADER);
         owner.headSent();
         answer.pipe().endOnFailure(false).to(response).onComplete(done -> {
-            if (done.failed() && CallerConnection.delivered(response)) {
-                // The caller read every announced byte and closed before the end was written: delivered.
-                finish(Outcome.SUCCESS);
-            } else if (done.failed() && response.closed()) {
-                // The caller went away mid-answer (a streamed chat it stopped reading): the write failed, not the
-                // relay. Its close may reach us before the close handler runs.
-                onCallerGone();
-            } else if (done.failed()) {
+            if (done.succeeded()) {
+                finish(error == null ? Outcome.SUCCESS : outcomeOf(error));
+            } else if (!settledByCaller()) {
                 // A clean end would tell the caller a cut-off answer was complete: cut the connection instead.
                 response.reset();
                 finish(Outcome.BROKEN);
-            } else {
-                finish(error == null ? Outcome.SUCCESS : outcomeOf(error));
             }
         });
     }
@@ -184,12 +175,10 @@ final class RelayLeg {
         if (finished) {
             return;
         }
-        if (CallerConnection.delivered(response)) {
-            finish(Outcome.SUCCESS);
-        } else if (response.closed()) {
-            // the caller went away first; the relay broke because of it (its upload stopped, or we reset it)
-            onCallerGone();
-        } else if (relay != null && !response.headWritten() && !bodyStarted) {
+        if (settledByCaller()) {
+            return; // e.g. the caller went away first and the relay broke because of it
+        }
+        if (relay != null && !response.headWritten() && !bodyStarted) {
             unreachable(cause);
         } else if (response.headWritten()) {
             response.reset();
@@ -224,6 +213,15 @@ final class RelayLeg {
         }
         fail(new TunnelFailure(ErrorCode.REQUEST_TIMEOUT, "The desktop client did not answer within "
                 + proxy.timeouts().forTarget(target) + " ms"));
+    }
+
+    /** Whether the caller's side explains a failure (everything delivered, or the caller went away): recorded. */
+    private boolean settledByCaller() {
+        return CallerConnection.settled(response, this::delivered, this::onCallerGone);
+    }
+
+    private void delivered() {
+        finish(Outcome.SUCCESS);
     }
 
     private void onCallerGone() {
