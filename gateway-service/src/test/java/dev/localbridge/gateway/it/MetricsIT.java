@@ -165,8 +165,8 @@ class MetricsIT {
         // the fix): several of them.
         int uploads = 8;
         for (int i = 0; i < uploads; i++) {
-            uploadPartlyAndHangUp(a, USER, "/upload", 4_000_000, 1_000_000);
-            uploadPartlyAndHangUp(b, USER, "/upload", 4_000_000, 1_000_000);
+            uploadPartlyAndHangUp(a, USER, "a" + i, 4_000_000, 1_000_000);
+            uploadPartlyAndHangUp(b, USER, "b" + i, 4_000_000, 1_000_000);
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(scrape(a).sum("localbridge_requests_total", "outcome", "cancelled", "result", "excluded"))
@@ -226,21 +226,21 @@ class MetricsIT {
         }
     }
 
-    /** POST announcing {@code declared} bytes, of which only {@code sent} are written before the socket is closed. */
-    private static void uploadPartlyAndHangUp(Gateway via, String user, String path, int declared, int sent) {
+    /**
+     * POST to the fake's {@code /upload} announcing {@code declared} bytes, of which only {@code sent} are written; the
+     * socket is closed once the local target has received the first of them (the upload is under way end to end).
+     */
+    private void uploadPartlyAndHangUp(Gateway via, String user, String tag, int declared, int sent) {
         try (Socket socket = new Socket("127.0.0.1", via.port())) {
             var out = socket.getOutputStream();
-            out.write(("POST /api/tunnel/" + LocalCluster.encode(user) + path + " HTTP/1.1\r\n"
+            out.write(("POST /api/tunnel/" + LocalCluster.encode(user) + "/upload?tag=" + tag + " HTTP/1.1\r\n"
                     + "Host: 127.0.0.1\r\nAuthorization: Bearer " + Tokens.forUser(user) + "\r\n"
                     + "Content-Length: " + declared + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(new byte[sent]);
             out.flush();
-            Thread.sleep(100); // the bytes sent reach the local target before the caller goes
+            await().atMost(Duration.ofSeconds(10)).until(() -> fake.firstUploadByteNanos(tag) != null);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
