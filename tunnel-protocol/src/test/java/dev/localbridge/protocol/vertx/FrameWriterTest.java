@@ -11,11 +11,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.WebSocket;
@@ -66,17 +69,26 @@ class FrameWriterTest {
     }
 
     @Test
-    void writesOfOneTurnAllArriveInOrder() throws Exception {
+    void writesOfOneTurnAllArriveInOrderAfterOneFlush() throws Exception {
         WebSocket ws = connect();
         FrameWriter writer = new FrameWriter(ws);
+        var channel = ((io.vertx.core.http.impl.WebSocketInternal) ws).channelHandlerContext();
+        AtomicInteger flushes = new AtomicInteger();
+        channel.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void flush(ChannelHandlerContext ctx) {
+                flushes.incrementAndGet();
+                ctx.flush();
+            }
+        });
         List<String> sent = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
             sent.add("m" + i + "-" + "x".repeat(i % 97));
         }
-        ((io.vertx.core.http.impl.WebSocketInternal) ws).channelHandlerContext().executor()
-                .execute(() -> sent.forEach(m -> writer.write(text(m))));
+        channel.executor().execute(() -> sent.forEach(m -> writer.write(text(m))));
 
         assertThat(receive(sent.size())).containsExactlyElementsOf(sent);
+        assertThat(flushes).as("flushes for one turn's writes").hasValue(1);
     }
 
     @Test
