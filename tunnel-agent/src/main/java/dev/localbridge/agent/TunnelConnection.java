@@ -1,7 +1,6 @@
 package dev.localbridge.agent;
 
 import dev.localbridge.protocol.Frame;
-import dev.localbridge.protocol.FrameLimits;
 import dev.localbridge.protocol.GoAwayReason;
 import dev.localbridge.protocol.FrameCodec;
 import dev.localbridge.protocol.ProtocolException;
@@ -12,7 +11,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketFrame;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,12 +39,6 @@ final class TunnelConnection implements FrameSink {
     static final short PROTOCOL_ERROR = 1002;
     static final short KEEPALIVE_TIMEOUT = 4408;
 
-    /**
-     * Largest WebSocket frame payload the agent sends: one whole protocol message (the gateway accepts frames of that
-     * size); anything longer would be split into continuation frames.
-     */
-    private static final int MAX_OUTGOING_FRAME = FrameLimits.DEFAULT.maxMessageBytes();
-
     private static final Logger LOG = Logger.getLogger(TunnelConnection.class.getName());
 
     private final String id;
@@ -66,6 +58,8 @@ final class TunnelConnection implements FrameSink {
     private boolean replacing;
     private boolean closeWhenIdle;
     private String closeCause;
+    /** Our close frame is on its way: nothing is sent after it. */
+    private volatile boolean closing;
     private long lastReceived = System.nanoTime();
     private long pingTimer = -1;
     private long pingSequence;
@@ -200,24 +194,9 @@ final class TunnelConnection implements FrameSink {
 
     @Override
     public void send(Frame frame) {
-        if (ws.isClosed()) {
-            return;
-        }
-        byte[] bytes = codec.encode(frame);
-        if (bytes.length <= MAX_OUTGOING_FRAME) {
-            writer.write(bytes);
-            return;
-        }
-        // A buffer of Vert.x's own heap type: Netty masks it (client frames must be masked) with intrinsic word reads;
-        // a wrapped byte[] would be masked through a delegating wrapper, several times slower.
-        Buffer message = Buffer.buffer(bytes.length).appendBytes(bytes);
-        int length = message.length();
-        // Fragment by hand should a message ever exceed the frame size the gateway accepts,
-        // while this side keeps accepting larger frames.
-        ws.writeFrame(WebSocketFrame.binaryFrame(message.slice(0, MAX_OUTGOING_FRAME), false));
-        for (int from = MAX_OUTGOING_FRAME; from < length; from += MAX_OUTGOING_FRAME) {
-            int to = Math.min(length, from + MAX_OUTGOING_FRAME);
-            ws.writeFrame(WebSocketFrame.continuationFrame(message.slice(from, to), to == length));
+        if (!closing) {
+            // one message per frame: the codec refuses anything above the limits the gateway accepts
+            writer.write(codec.encode(frame));
         }
     }
 
@@ -263,6 +242,7 @@ final class TunnelConnection implements FrameSink {
 
     /** Closes the WebSocket with the code and reason; the future completes once it is closed. */
     Future<Void> close(short code, String reason) {
+        closing = true;
         if (closeCause == null) {
             closeCause = reason + " (" + code + ")";
         }
