@@ -350,6 +350,14 @@ lb_keys() {
   CALLER_JWT=$(<"$RUN/caller.jwt")
 }
 
+start_gateway() { # start_gateway NAME PORT MGMT_PORT [VAR=value...] — a gateway on 127.0.0.1 taking the run's JWTs
+  local name=$1 port=$2 mgmt=$3; shift 3
+  # shellcheck disable=SC2086
+  start_bg "$name" env QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$port" QUARKUS_MANAGEMENT_PORT="$mgmt" \
+    MP_JWT_VERIFY_PUBLICKEY_LOCATION="$RUN/keys/public.pem" MP_JWT_VERIFY_ISSUER="$LB_ISSUER" "$@" \
+    "$JAVA" ${LB_JAVA_OPTS-} -jar "$GW_JAR"
+}
+
 # LocalBridge: one gateway (standalone, no session-service) + one agent whose target is the same origin
 LB_SKIP_REASON=
 start_localbridge() {
@@ -360,16 +368,8 @@ start_localbridge() {
   free_port GW_PORT
   free_port GW_MGMT_PORT
   # rate and connection limits lifted so that the load itself is measured, not the limiter
-  # shellcheck disable=SC2086
-  start_bg gateway env \
-    QUARKUS_HTTP_HOST=127.0.0.1 \
-    QUARKUS_HTTP_PORT="$GW_PORT" \
-    QUARKUS_MANAGEMENT_PORT="$GW_MGMT_PORT" \
-    MP_JWT_VERIFY_PUBLICKEY_LOCATION="$RUN/keys/public.pem" \
-    MP_JWT_VERIFY_ISSUER="$LB_ISSUER" \
-    TUNNEL_RATE_LIMIT_MAX_REQUESTS=1000000000 \
-    TUNNEL_MAX_CONNECTIONS_PER_USER=100 \
-    "$JAVA" ${LB_JAVA_OPTS-} -jar "$GW_JAR"
+  start_gateway gateway "$GW_PORT" "$GW_MGMT_PORT" \
+    TUNNEL_RATE_LIMIT_MAX_REQUESTS=1000000000 TUNNEL_MAX_CONNECTIONS_PER_USER=100
   LB_SMALL=http://127.0.0.1:$GW_PORT/api/tunnel/$LB_USER_ENC/small.json
   LB_BIG=http://127.0.0.1:$GW_PORT/api/tunnel/$LB_USER_ENC/big.bin
   local code= deadline=$((SECONDS + 90))
@@ -414,14 +414,10 @@ launch_gateway() { # a|b
   printf -v "G${N}_PORT" '%s' "$port"
   printf -v "G${N}_MGMT_PORT" '%s' "$mgmt"
   printf -v "G${N}_RELAY_PORT" '%s' "$relay"
-  # shellcheck disable=SC2086
-  start_bg "gateway-$n" env \
-    QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$port" QUARKUS_MANAGEMENT_PORT="$mgmt" \
+  start_gateway "gateway-$n" "$port" "$mgmt" \
     TUNNEL_NODE_ID="bench-$n" TUNNEL_RELAY_PORT="$relay" TUNNEL_RELAY_ADVERTISE_HOST=127.0.0.1 \
     TUNNEL_SESSION_URL="http://127.0.0.1:$SS_PORT" TUNNEL_CLUSTER_SECRET="$SECRET" \
-    MP_JWT_VERIFY_PUBLICKEY_LOCATION="$RUN/keys/public.pem" MP_JWT_VERIFY_ISSUER="$LB_ISSUER" \
-    TUNNEL_RATE_LIMIT_MAX_REQUESTS=100000000 TUNNEL_MAX_CONNECTIONS_PER_USER=100 \
-    "$JAVA" ${LB_JAVA_OPTS-} -jar "$GW_JAR"
+    TUNNEL_RATE_LIMIT_MAX_REQUESTS=100000000 TUNNEL_MAX_CONNECTIONS_PER_USER=100
 }
 await_ready() { # NAME MGMT_PORT_VAR RELAUNCH_CMD — until /q/health/ready answers 200 on the management port
   local name=$1 var=$2 relaunch=$3 try=1
@@ -611,14 +607,7 @@ measure_idle() {
   fi
   free_port IDLE_PORT
   free_port IDLE_MGMT_PORT
-  start_bg idle-gateway env \
-    QUARKUS_HTTP_HOST=127.0.0.1 \
-    QUARKUS_HTTP_PORT="$IDLE_PORT" \
-    QUARKUS_MANAGEMENT_PORT="$IDLE_MGMT_PORT" \
-    MP_JWT_VERIFY_PUBLICKEY_LOCATION="$RUN/keys/public.pem" \
-    MP_JWT_VERIFY_ISSUER="$LB_ISSUER" \
-    TUNNEL_PING_INTERVAL="$IDLE_PING_MS" \
-    "$JAVA" ${LB_JAVA_OPTS-} -jar "$GW_JAR"
+  start_gateway idle-gateway "$IDLE_PORT" "$IDLE_MGMT_PORT" TUNNEL_PING_INTERVAL="$IDLE_PING_MS"
   local pid=${PIDS[-1]} url=ws://127.0.0.1:$IDLE_PORT/ws/tunnel line
   wait_status "http://127.0.0.1:$IDLE_MGMT_PORT/q/health/ready" 200 90 \
     || { IDLE_SKIP_REASON="idle gateway not ready after 90 s"; return 1; }
