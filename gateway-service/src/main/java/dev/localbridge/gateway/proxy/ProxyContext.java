@@ -1,15 +1,16 @@
 package dev.localbridge.gateway.proxy;
 
 import dev.localbridge.gateway.auth.TokenVerifier;
+import dev.localbridge.gateway.cluster.ClusterCredential;
 import dev.localbridge.gateway.config.GatewayConfig;
 import dev.localbridge.gateway.metrics.TunnelMetrics;
 import dev.localbridge.gateway.ownership.Ownership;
-import dev.localbridge.gateway.relay.Relays;
 import dev.localbridge.gateway.ratelimit.RateLimiter;
 import dev.localbridge.gateway.tunnel.LocalTunnels;
 import io.vertx.core.Vertx;
 
 /** What every {@link ProxyExchange} needs, gathered once. */
 public record ProxyContext(GatewayConfig config, TokenVerifier verifier, LocalTunnels tunnels, RateLimiter rateLimiter,
-        TunnelMetrics metrics, Vertx vertx, RouteTimeouts timeouts, Ownership ownership, Relays relays) {
+        TunnelMetrics metrics, Vertx vertx, RouteTimeouts timeouts, Ownership ownership, Relays relays,
+        ClusterCredential credential) {
 }

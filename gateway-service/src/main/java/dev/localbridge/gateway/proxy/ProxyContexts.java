@@ -5,11 +5,11 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.localbridge.gateway.auth.TokenVerifier;
+import dev.localbridge.gateway.cluster.ClusterCredential;
 import dev.localbridge.gateway.config.GatewayConfig;
 import dev.localbridge.gateway.metrics.TunnelMetrics;
 import dev.localbridge.gateway.ownership.Ownership;
 import dev.localbridge.gateway.ratelimit.RateLimiter;
-import dev.localbridge.gateway.relay.Relays;
 import dev.localbridge.gateway.tunnel.LocalTunnels;
 import io.vertx.core.Vertx;
 
@@ -20,11 +20,12 @@ public class ProxyContexts {
     private final ProxyContext context;
 
     ProxyContexts(GatewayConfig config, TokenVerifier verifier, LocalTunnels tunnels, RateLimiter rateLimiter,
-            TunnelMetrics metrics, Vertx vertx, Ownership ownership, Relays relays) {
+            TunnelMetrics metrics, Vertx vertx, Ownership ownership, Relays relays,
+            ClusterCredential credential) {
         RouteTimeouts timeouts = new RouteTimeouts(config.requestTimeout(),
                 config.requestTimeoutRoutes().orElse(List.of()));
         this.context = new ProxyContext(config, verifier, tunnels, rateLimiter, metrics, vertx, timeouts, ownership,
-                relays);
+                relays, credential);
     }
 
     public ProxyContext context() {

@@ -9,7 +9,6 @@ import dev.localbridge.gateway.failure.ErrorResponses;
 import dev.localbridge.gateway.failure.TunnelFailure;
 import dev.localbridge.gateway.metrics.Outcome;
 import dev.localbridge.gateway.ownership.RemoteRoute;
-import dev.localbridge.gateway.relay.Relays;
 import dev.localbridge.protocol.Header;
 import dev.localbridge.protocol.HopByHop;
 import io.vertx.core.http.HttpClientRequest;
@@ -87,10 +86,7 @@ final class RelayLeg {
                 .putHeader(Relays.EPOCH_HEADER, Long.toString(route.epoch()))
                 .putHeader(Relays.USER_HEADER, userId)
                 .putHeader("X-Request-Id", requestId);
-        String authorization = proxy.relays().authorization();
-        if (authorization != null) {
-            relay.putHeader(HttpHeaders.AUTHORIZATION, authorization);
-        }
+        proxy.credential().sign(request.method().name(), target, relay.headers());
         relay.response().onComplete(answered -> {
             if (answered.failed()) {
                 broken(answered.cause());

@@ -9,6 +9,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import dev.localbridge.gateway.cluster.ClusterCredential;
 import dev.localbridge.gateway.config.GatewayConfig;
 import dev.localbridge.gateway.failure.ErrorCode;
 import dev.localbridge.gateway.failure.ErrorResponses;
@@ -19,6 +20,7 @@ import dev.localbridge.gateway.ownership.Ownership;
 import dev.localbridge.gateway.proxy.LegOwner;
 import dev.localbridge.gateway.proxy.ProxyContexts;
 import dev.localbridge.gateway.proxy.Refusals;
+import dev.localbridge.gateway.proxy.Relays;
 import dev.localbridge.gateway.proxy.TunnelLeg;
 import dev.localbridge.gateway.tunnel.LocalTunnels;
 import dev.localbridge.gateway.tunnel.TunnelConnection;
@@ -45,10 +47,10 @@ class RelayServer {
     private static final Logger LOG = Logger.getLogger(RelayServer.class);
     private static final Set<String> NOT_FORWARDED = Set.of("authorization", "host", "expect",
             Relays.CONNECTION_HEADER.toLowerCase(), Relays.EPOCH_HEADER.toLowerCase(),
-            Relays.USER_HEADER.toLowerCase());
+            Relays.USER_HEADER.toLowerCase(), ClusterCredential.HEADER.toLowerCase());
 
     private final GatewayConfig config;
-    private final Relays relays;
+    private final ClusterCredential credential;
     private final LocalTunnels tunnels;
     private final Ownership ownership;
     private final TunnelMetrics metrics;
@@ -56,10 +58,10 @@ class RelayServer {
     private final Vertx vertx;
     private HttpServer server;
 
-    RelayServer(GatewayConfig config, Relays relays, LocalTunnels tunnels, Ownership ownership,
+    RelayServer(GatewayConfig config, ClusterCredential credential, LocalTunnels tunnels, Ownership ownership,
             TunnelMetrics metrics, ProxyContexts proxy, Vertx vertx) {
         this.config = config;
-        this.relays = relays;
+        this.credential = credential;
         this.tunnels = tunnels;
         this.ownership = ownership;
         this.metrics = metrics;
@@ -96,7 +98,7 @@ class RelayServer {
         if (requestId == null) {
             requestId = UUID.randomUUID().toString();
         }
-        if (!relays.authorized(request.getHeader(HttpHeaders.AUTHORIZATION))) {
+        if (!credential.verify(request)) {
             LOG.warnf("relay %s: call without the cluster credential from %s", requestId, request.remoteAddress());
             request.response().putHeader(HttpHeaders.CONNECTION, "close");
             ErrorResponses.send(request.response(),

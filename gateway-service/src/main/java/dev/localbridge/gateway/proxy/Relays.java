@@ -1,13 +1,10 @@
-package dev.localbridge.gateway.relay;
+package dev.localbridge.gateway.proxy;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.localbridge.gateway.config.GatewayConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -15,11 +12,11 @@ import io.vertx.core.http.PoolOptions;
 
 /**
  * What both ends of the relay between replicas share: the pooled HTTP client towards other replicas' relay ports, the
- * cluster credential, and which replicas recently failed to answer (skipped for a few seconds when another route
- * exists).
+ * names of the route headers, and which replicas recently failed to answer (skipped for a few seconds when another
+ * route exists). The cluster credential is {@link dev.localbridge.gateway.cluster.ClusterCredential}'s.
  *
  * <p>The relay is plain HTTP/1.1 with keep-alive, pod to pod: the request's head carries the route (connection id,
- * fencing epoch) in {@code X-LocalBridge-*} headers and the cluster credential as a bearer token; a request with a body
+ * fencing epoch) in {@code X-LocalBridge-*} headers, signed by the cluster credential; a request with a body
  * uses {@code Expect: 100-continue}, so the holder can answer 421 before a byte of body is consumed and the caller can
  * retry safely.
  */
@@ -36,13 +33,11 @@ public class Relays {
     private static final long SUSPECT_MILLIS = 5_000;
 
     private final Vertx vertx;
-    private final byte[] secret;
     private final ConcurrentHashMap<String, Long> suspectUntil = new ConcurrentHashMap<>();
     private volatile HttpClient client;
 
-    Relays(Vertx vertx, GatewayConfig config) {
+    Relays(Vertx vertx) {
         this.vertx = vertx;
-        this.secret = config.clusterSecret().map(s -> s.getBytes(StandardCharsets.UTF_8)).orElse(null);
     }
 
     /** The client towards other replicas, created on first use. */
@@ -61,22 +56,6 @@ public class Relays {
             }
         }
         return c;
-    }
-
-    /** The value of the {@code Authorization} header relay calls carry. */
-    public String authorization() {
-        return secret == null ? null : "Bearer " + new String(secret, StandardCharsets.UTF_8);
-    }
-
-    /** Whether {@code header} (an {@code Authorization} value) carries the cluster credential; constant time. */
-    public boolean authorized(String header) {
-        if (secret == null) {
-            return true;
-        }
-        if (header == null || !header.startsWith("Bearer ")) {
-            return false;
-        }
-        return MessageDigest.isEqual(secret, header.substring(7).getBytes(StandardCharsets.UTF_8));
     }
 
     /** A replica did not answer: avoid it for a few seconds when there is another route. */
