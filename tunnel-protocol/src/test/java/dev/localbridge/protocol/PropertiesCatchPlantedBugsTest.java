@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -155,7 +156,7 @@ class PropertiesCatchPlantedBugsTest {
     private static List<Header> chopLastValue(List<Header> headers) {
         Header last = headers.getLast();
         String value = last.value().isEmpty() ? last.value() : last.value().substring(0, last.value().length() - 1);
-        List<Header> chopped = new java.util.ArrayList<>(headers.subList(0, headers.size() - 1));
+        List<Header> chopped = new ArrayList<>(headers.subList(0, headers.size() - 1));
         chopped.add(new Header(last.name(), value));
         return chopped;
     }
