@@ -41,24 +41,29 @@ final class TokenRules {
     static TokenRules read(Config config, GatewayConfig.Auth auth) {
         Optional<String> location = value(config, "mp.jwt.verify.publickey.location");
         if (location.isEmpty() && value(config, "mp.jwt.verify.publickey").isEmpty()) {
-            throw new IllegalStateException("No JWT verification key is configured: set MP_JWT_VERIFY_PUBLICKEY_LOCATION"
-                    + " (a PEM file, a JWK set file or a JWKS URL) or AUTH0_DOMAIN, and MP_JWT_VERIFY_ISSUER");
+            throw new IllegalStateException("No JWT verification key is configured: set"
+                    + " MP_JWT_VERIFY_PUBLICKEY_LOCATION (a PEM file, a JWK set file or a JWKS URL) or AUTH0_DOMAIN,"
+                    + " and MP_JWT_VERIFY_ISSUER");
         }
         if (value(config, "mp.jwt.verify.issuer").isEmpty()) {
-            throw new IllegalStateException("No JWT issuer is configured: set MP_JWT_VERIFY_ISSUER to the exact 'iss' of"
-                    + " the callers' tokens, or AUTH0_DOMAIN");
+            throw new IllegalStateException("No JWT issuer is configured: set MP_JWT_VERIFY_ISSUER to the exact 'iss'"
+                    + " of the callers' tokens, or AUTH0_DOMAIN");
         }
         checkAudience(config, auth, location);
-        for (String deferred : List.of("mp.jwt.verify.clock.skew", "smallrye.jwt.expiration.grace")) {
-            if (value(config, deferred).isPresent()) {
-                throw new IllegalStateException(deferred + " is not used: the gateway's one clock skew, for the verifier"
-                        + " and its token cache, is TUNNEL_AUTH_CLOCK_SKEW (ms)");
+        for (String otherSkew : List.of("mp.jwt.verify.clock.skew", "smallrye.jwt.expiration.grace")) {
+            if (value(config, otherSkew).isPresent()) {
+                throw new IllegalStateException(otherSkew + " is not used: the gateway's one clock skew, for the"
+                        + " verifier and its token cache, is TUNNEL_AUTH_CLOCK_SKEW (ms)");
             }
+        }
+        if (value(config, "smallrye.jwt.verify.algorithm").isPresent()) {
+            throw new IllegalStateException("smallrye.jwt.verify.algorithm is not used: list the accepted algorithms in"
+                    + " MP_JWT_VERIFY_PUBLICKEY_ALGORITHM");
         }
         long skew = auth.clockSkew();
         if (skew < 0 || skew % 1000 != 0 || skew / 1000 > Integer.MAX_VALUE) {
-            throw new IllegalStateException("TUNNEL_AUTH_CLOCK_SKEW must be whole seconds written in ms (e.g. 60000), not "
-                    + skew);
+            throw new IllegalStateException("TUNNEL_AUTH_CLOCK_SKEW must be whole seconds written in ms (e.g. 60000),"
+                    + " not " + skew);
         }
         return new TokenRules(algorithms(config), (int) (skew / 1000));
     }
@@ -75,9 +80,9 @@ final class TokenRules {
                 || location.map(l -> l.regionMatches(true, 0, "http://", 0, 7)
                         || l.regionMatches(true, 0, "https://", 0, 8)).orElse(false);
         if (providerKeys && !audience && !auth.acceptAnyAudience()) {
-            throw new IllegalStateException("No JWT audience is configured for an identity provider's keys (AUTH0_DOMAIN"
-                    + " or a JWKS URL): set AUTH0_AUDIENCE or MP_JWT_VERIFY_AUDIENCES to this API's identifier, or"
-                    + " TUNNEL_AUTH_ACCEPT_ANY_AUDIENCE=true if the provider issues no 'aud'");
+            throw new IllegalStateException("No JWT audience is configured for an identity provider's keys"
+                    + " (AUTH0_DOMAIN or a JWKS URL): set AUTH0_AUDIENCE or MP_JWT_VERIFY_AUDIENCES to this API's"
+                    + " identifier, or TUNNEL_AUTH_ACCEPT_ANY_AUDIENCE=true if the provider issues no 'aud'");
         }
     }
 

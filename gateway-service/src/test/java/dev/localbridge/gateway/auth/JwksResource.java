@@ -21,9 +21,9 @@ import dev.localbridge.gateway.testing.Tokens;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * An identity provider's JWKS endpoint, served over HTTP on a free port: an RSA key ({@value #RSA_KID}), an EC P-256 key
- * ({@value #EC_KID}), and a symmetric key ({@value #SHARED_KID}) that the gateway must never use, since a JWKS is public
- * and an HMAC key in it would let anyone sign. The private halves are in {@code src/test/resources/jwks}.
+ * An identity provider's JWKS endpoint, served over HTTP on a free port: an RSA key ({@value #RSA_KID}), an EC P-256
+ * key ({@value #EC_KID}), and a symmetric key ({@value #SHARED_KID}) that the gateway must never use, since a JWKS is
+ * public and an HMAC key in it would let anyone sign. The private halves are in {@code src/test/resources/jwks}.
  */
 public class JwksResource implements QuarkusTestResourceLifecycleManager {
 
@@ -65,11 +65,13 @@ public class JwksResource implements QuarkusTestResourceLifecycleManager {
 
     private static String jwks() {
         try {
-            PublicJsonWebKey rsa = PublicJsonWebKey.Factory.newPublicJwk(Tokens.publicKey("/jwks/rsa-public.pem", "RSA"));
+            PublicJsonWebKey rsa = PublicJsonWebKey.Factory.newPublicJwk(
+                    Tokens.publicKey("/jwks/rsa-public.pem", "RSA"));
             rsa.setKeyId(RSA_KID);
             PublicJsonWebKey ec = PublicJsonWebKey.Factory.newPublicJwk(Tokens.publicKey("/jwks/ec-public.pem", "EC"));
             ec.setKeyId(EC_KID);
-            OctetSequenceJsonWebKey shared = new OctetSequenceJsonWebKey(new SecretKeySpec(SHARED_SECRET, "HmacSHA256"));
+            OctetSequenceJsonWebKey shared = new OctetSequenceJsonWebKey(
+                    new SecretKeySpec(SHARED_SECRET, "HmacSHA256"));
             shared.setKeyId(SHARED_KID);
             return new JsonWebKeySet(List.of(rsa, ec, shared)).toJson(JsonWebKey.OutputControlLevel.INCLUDE_SYMMETRIC);
         } catch (JoseException e) {

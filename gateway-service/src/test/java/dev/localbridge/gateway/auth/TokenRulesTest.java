@@ -80,6 +80,13 @@ class TokenRulesTest {
     }
 
     @Test
+    void refusesTheDeprecatedSingleAlgorithmSettingThatTheVerifierWouldNotRead() {
+        Map<String, String> single = new HashMap<>(ownKey());
+        single.put("smallrye.jwt.verify.algorithm", "HS256");
+        assertThatThrownBy(() -> read(single, Map.of())).hasMessageContaining("MP_JWT_VERIFY_PUBLICKEY_ALGORITHM");
+    }
+
+    @Test
     void keepsTheAlgorithmsInTheOrderWrittenSoThatAPemKeyIsReadAsTheFirstOnesFamily() {
         Map<String, String> ec = new HashMap<>(ownKey());
         ec.put("mp.jwt.verify.publickey.algorithm", "ES256,RS256,PS256");
