@@ -6,7 +6,7 @@
 #   --key  PKCS#8 or PKCS#1 PEM RSA private key (scripts/dev-keys.sh DIR makes one)
 #   --sub  the user id, e.g. "auth0|abc" (becomes the "sub" claim; callers use it URL-encoded in /api/tunnel/{userId})
 #   --iss  issuer claim, default https://localbridge.dev/ (must match the gateway's MP_JWT_VERIFY_ISSUER)
-#   --aud  audience claim, omitted unless given
+#   --aud  audience claim, omitted unless given (needed when the gateway checks one: MP_JWT_VERIFY_AUDIENCES)
 #   --ttl  lifetime in seconds, default 3600; a negative value makes an already-expired token (for tests)
 #
 # Header: {"alg":"RS256","typ":"JWT"}. Claims: sub, iss, aud (if given), iat, exp, jti (random).

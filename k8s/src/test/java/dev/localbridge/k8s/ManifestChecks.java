@@ -115,6 +115,7 @@ final class ManifestChecks {
         c.ingresses();
         c.scalingTargets();
         c.drain();
+        c.tokenRules();
         c.serviceMonitors();
         c.networkPolicies();
         return c.problems;
@@ -541,6 +542,36 @@ final class ManifestChecks {
                 if (g <= drainSeconds + preStop) {
                     problem(w.owner(), "terminationGracePeriodSeconds " + g + " <= TUNNEL_DRAIN_TIMEOUT "
                             + drainSeconds + " s + preStop sleep " + preStop + " s: the kubelet kills the drain");
+                }
+            }
+        }
+    }
+
+    /**
+     * A gateway given a JWT key is also given what the gateway refuses to start without: an issuer, and with the
+     * {@code AUTH0_DOMAIN} shortcut an audience (or the explicit opt-out {@code TUNNEL_AUTH_ACCEPT_ANY_AUDIENCE=true}).
+     */
+    void tokenRules() {
+        for (Workload w : workloads) {
+            if (!w.owner().getMetadata().getName().equals("gateway-service")) {
+                continue;
+            }
+            for (Container c : w.containers()) {
+                boolean auth0 = envValue(w, c, "AUTH0_DOMAIN").isPresent();
+                boolean key = auth0 || envValue(w, c, "MP_JWT_VERIFY_PUBLICKEY_LOCATION").isPresent()
+                        || envValue(w, c, "MP_JWT_VERIFY_PUBLICKEY").isPresent();
+                if (!key) {
+                    continue;
+                }
+                if (!auth0 && envValue(w, c, "MP_JWT_VERIFY_ISSUER").isEmpty()) {
+                    problem(w.owner(), "container " + c.getName() + " has a JWT key but no MP_JWT_VERIFY_ISSUER");
+                }
+                boolean audience = envValue(w, c, "AUTH0_AUDIENCE").isPresent()
+                        || envValue(w, c, "MP_JWT_VERIFY_AUDIENCES").isPresent();
+                boolean optOut = envValue(w, c, "TUNNEL_AUTH_ACCEPT_ANY_AUDIENCE").map(v -> v.trim().equals("true"))
+                        .orElse(false);
+                if (auth0 && !audience && !optOut) {
+                    problem(w.owner(), "container " + c.getName() + " has AUTH0_DOMAIN but no AUTH0_AUDIENCE");
                 }
             }
         }

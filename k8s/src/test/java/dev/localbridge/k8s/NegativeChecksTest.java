@@ -361,6 +361,21 @@ class NegativeChecksTest {
     }
 
     @Test
+    void aGatewayWithAJwtKeyNeedsAnIssuerAndWithAuth0AnAudience() throws IOException {
+        String keyOnly = "            - name: MP_JWT_VERIFY_PUBLICKEY_LOCATION\n              value: /keys/public.pem";
+        assertThat(problems(valid().replace(deployment("gateway-service", 8080, 9000, "", 45),
+                deployment("gateway-service", 8080, 9000, keyOnly, 45))))
+                .anySatisfy(p -> assertThat(p).contains("has a JWT key but no MP_JWT_VERIFY_ISSUER"));
+        String withIssuer = keyOnly + "\n            - name: MP_JWT_VERIFY_ISSUER\n              value: https://idp.test/";
+        assertThat(problems(valid().replace(deployment("gateway-service", 8080, 9000, "", 45),
+                deployment("gateway-service", 8080, 9000, withIssuer, 45)))).isEmpty();
+        String auth0 = "            - name: AUTH0_DOMAIN\n              value: tenant.auth0.com";
+        assertThat(problems(valid().replace(deployment("gateway-service", 8080, 9000, "", 45),
+                deployment("gateway-service", 8080, 9000, auth0, 45))))
+                .anySatisfy(p -> assertThat(p).contains("has AUTH0_DOMAIN but no AUTH0_AUDIENCE"));
+    }
+
+    @Test
     void serviceMonitorMustSelectAServiceWithItsPort() throws IOException {
         assertThat(broken("  endpoints:\n    - port: management", "  endpoints:\n    - port: metrics"))
                 .anySatisfy(p -> assertThat(p).contains(

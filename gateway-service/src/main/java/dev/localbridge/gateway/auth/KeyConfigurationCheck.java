@@ -5,21 +5,18 @@ import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.Config;
 
+import dev.localbridge.gateway.config.GatewayConfig;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Refuses to start a gateway that could not verify any token, with a message that says what to set, rather than
- * answering every caller 401.
+ * Refuses to start a gateway whose token rules are incomplete ({@link TokenRules#read}: no key, no issuer, a provider
+ * without an audience, a symmetric algorithm), with a message that says what to set, rather than answering every caller
+ * 401 or, worse, accepting tokens that were meant for someone else.
  */
 @ApplicationScoped
 class KeyConfigurationCheck {
 
-    void check(@Observes StartupEvent event, Config config) {
-        boolean hasKey = config.getOptionalValue("mp.jwt.verify.publickey.location", String.class).isPresent()
-                || config.getOptionalValue("mp.jwt.verify.publickey", String.class).isPresent();
-        if (!hasKey) {
-            throw new IllegalStateException("No JWT verification key is configured: set MP_JWT_VERIFY_PUBLICKEY_LOCATION"
-                    + " (a PEM file, a JWK set file or a JWKS URL) or AUTH0_DOMAIN, and MP_JWT_VERIFY_ISSUER");
-        }
+    void check(@Observes StartupEvent event, Config config, GatewayConfig gatewayConfig) {
+        TokenRules.read(config, gatewayConfig.auth());
     }
 }

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
 import org.jose4j.jwt.consumer.InvalidJwtException;
@@ -12,17 +13,24 @@ import org.jose4j.jwt.consumer.InvalidJwtException;
 import dev.localbridge.gateway.config.GatewayConfig;
 import dev.localbridge.gateway.failure.ErrorCode;
 import dev.localbridge.gateway.failure.TunnelFailure;
+import io.smallrye.jwt.auth.principal.DefaultJWTCallerPrincipalFactory;
+import io.smallrye.jwt.auth.principal.DefaultJWTParser;
+import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 /**
- * Verifies bearer tokens with the standard {@code mp.jwt.verify.*} settings and extracts the user id.
+ * Verifies bearer tokens with the standard {@code mp.jwt.verify.*} settings, held to the gateway's {@link TokenRules}
+ * (asymmetric algorithms, one clock skew), and extracts the user id.
  *
  * <p>Threading: {@link #verify} never blocks the caller. A token seen before (and not expired) is answered from memory
  * on the calling thread, so the hot path costs one map lookup; a new token is verified on a worker thread, because the
  * first verification against a JWKS URL fetches keys over the network.
+ *
+ * <p>Time: a token is accepted until {@code exp} + the clock skew, by the parser and the cache alike, so that a token
+ * is never accepted once and refused on its next use; {@code nbf} and {@code iat} may be at most the skew ahead.
  */
 @ApplicationScoped
 public class TokenVerifier {
@@ -33,13 +41,18 @@ public class TokenVerifier {
     private final Vertx vertx;
     private final String userClaim;
     private final int cacheSize;
+    private final long clockSkewSeconds;
     private final Map<String, VerifiedToken> verified = new ConcurrentHashMap<>();
 
-    TokenVerifier(JWTParser parser, Vertx vertx, GatewayConfig config) {
-        this.parser = parser;
+    TokenVerifier(JWTAuthContextInfo settings, Config mpConfig, Vertx vertx, GatewayConfig config) {
+        TokenRules rules = TokenRules.read(mpConfig, config.auth());
+        // A parser of its own: the injected one would apply smallrye-jwt's defaults (RS256 only, its own skew), and
+        // parse(token, settings) would build a new key resolver, and fetch the JWKS again, for every token.
+        this.parser = new DefaultJWTParser(rules.applyTo(settings), new DefaultJWTCallerPrincipalFactory());
         this.vertx = vertx;
         this.userClaim = config.auth().userClaim();
         this.cacheSize = config.auth().cacheSize();
+        this.clockSkewSeconds = rules.clockSkewSeconds();
     }
 
     /** Verifies {@code token}; fails with a {@link TunnelFailure} of code AUTH_TOKEN_MISSING, _INVALID or _EXPIRED. */
@@ -49,7 +62,7 @@ public class TokenVerifier {
         }
         VerifiedToken known = verified.get(token);
         if (known != null) {
-            if (known.expiredAt(System.currentTimeMillis() / 1000)) {
+            if (known.expiredAt(nowSeconds() - clockSkewSeconds)) {
                 verified.remove(token);
                 return Future.failedFuture(expired());
             }
@@ -70,6 +83,12 @@ public class TokenVerifier {
             LOG.debugf("token rejected: %s", e.getMessage());
             throw new TunnelFailure(ErrorCode.AUTH_TOKEN_INVALID, "The bearer token is not valid");
         }
+        // The parser holds nbf to the skew but iat only to exp: a token issued in the future comes from a clock (or a
+        // minter) the gateway has no reason to trust.
+        if (jwt.getIssuedAtTime() > nowSeconds() + clockSkewSeconds) {
+            LOG.debugf("token rejected: issued %d s ahead", jwt.getIssuedAtTime() - nowSeconds());
+            throw new TunnelFailure(ErrorCode.AUTH_TOKEN_INVALID, "The bearer token is not valid");
+        }
         Object claim = jwt.getClaim(userClaim);
         String userId = claim == null ? null : claim.toString();
         if (userId == null || userId.isBlank()) {
@@ -83,13 +102,18 @@ public class TokenVerifier {
 
     private void remember(String token, VerifiedToken result) {
         if (verified.size() >= cacheSize) {
-            long now = System.currentTimeMillis() / 1000;
+            long now = nowSeconds() - clockSkewSeconds;
             verified.values().removeIf(t -> t.expiredAt(now));
             if (verified.size() >= cacheSize) {
                 verified.clear();
             }
         }
         verified.put(token, result);
+    }
+
+    /** Whole epoch seconds, as the parser counts them (it compares {@code now - skew >= exp}). */
+    private static long nowSeconds() {
+        return System.currentTimeMillis() / 1000;
     }
 
     private static boolean hasExpired(Throwable e) {

@@ -106,15 +106,34 @@ public interface GatewayConfig {
         long maxAverageResponseTime();
     }
 
-    /** Caller authentication settings. The key and issuer come from the standard {@code MP_JWT_VERIFY_*}. */
+    /**
+     * Caller authentication settings. The key, issuer, audiences and algorithms come from the standard
+     * {@code MP_JWT_VERIFY_*} (or {@code AUTH0_DOMAIN}/{@code AUTH0_AUDIENCE}).
+     */
     interface Auth {
         /** JWT claim holding the user id ({@code TUNNEL_AUTH_USER_CLAIM}). */
         @WithDefault("sub")
         String userClaim();
 
-        /** Verified tokens kept in memory so that a repeated token is not verified again. */
+        /** Verified tokens kept so that a repeated one is not verified again ({@code TUNNEL_AUTH_CACHE_SIZE}). */
         @WithDefault("10000")
         int cacheSize();
+
+        /**
+         * Clock skew allowed on {@code exp}, {@code nbf} and {@code iat}, ms, whole seconds
+         * ({@code TUNNEL_AUTH_CLOCK_SKEW}); a token is accepted until {@code exp} + skew, by parser and cache alike.
+         */
+        @WithDefault("60000")
+        long clockSkew();
+
+        /**
+         * Accept tokens without checking {@code aud}, for an identity provider that issues none
+         * ({@code TUNNEL_AUTH_ACCEPT_ANY_AUDIENCE}). Any token the provider signs then passes, ID tokens and other
+         * applications' tokens included. Without it, a provider's keys ({@code AUTH0_DOMAIN} or a JWKS URL) need an
+         * audience.
+         */
+        @WithDefault("false")
+        boolean acceptAnyAudience();
     }
 
     /** Requests per user per window. */
