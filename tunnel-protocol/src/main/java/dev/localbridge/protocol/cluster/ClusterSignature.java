@@ -36,6 +36,12 @@ public final class ClusterSignature {
 
     /** The header that carries the signature on every cluster call. */
     public static final String HEADER = "X-LocalBridge-Cluster-Auth";
+    /** Relay route header: the tunnel connection a relayed request is for (signed when present). */
+    public static final String CONNECTION_HEADER = "X-LocalBridge-Connection";
+    /** Relay route header: the lease epoch the caller routed by (signed when present). */
+    public static final String EPOCH_HEADER = "X-LocalBridge-Epoch";
+    /** Relay route header: the user the request was authorized for (signed when present). */
+    public static final String USER_HEADER = "X-LocalBridge-User";
     /** Version of the scheme, the first line of the signed string. */
     public static final String SCHEME = "LB-CLUSTER-HMAC-SHA256/1";
     /** The largest difference between the caller's and the verifier's clocks that is accepted. */
@@ -212,7 +218,8 @@ public final class ClusterSignature {
      */
     public record Verdict(boolean valid, String reason) {
 
-        static final Verdict VALID = new Verdict(true, "valid");
+        /** An accepted call. */
+        public static final Verdict VALID = new Verdict(true, "valid");
 
         static Verdict refused(String reason) {
             return new Verdict(false, reason);
