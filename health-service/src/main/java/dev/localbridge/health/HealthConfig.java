@@ -30,6 +30,14 @@ public interface HealthConfig {
     @WithDefault("false")
     boolean insecureNoClusterSecret();
 
+    /**
+     * Name of the {@code quarkus.tls.<name>} configuration used when the session URL is {@code https}
+     * ({@code TUNNEL_SESSION_TLS_CONFIGURATION_NAME}): its trust store decides which certificates of session-service are
+     * accepted, its key store (if any) is the client certificate. Unset: the default TLS configuration, else the JVM's.
+     */
+    @WithName("session-tls-configuration-name")
+    Optional<String> sessionTlsConfigurationName();
+
     /** How the cluster is polled. */
     Probe probe();
 

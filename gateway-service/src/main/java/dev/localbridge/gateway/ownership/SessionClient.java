@@ -11,6 +11,7 @@ import jakarta.inject.Singleton;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.localbridge.gateway.cluster.ClusterCredential;
+import dev.localbridge.gateway.cluster.ClusterTls;
 import dev.localbridge.gateway.config.GatewayConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -68,7 +69,7 @@ public class SessionClient {
     private volatile long outageSince;
     private volatile String outageReason = "";
 
-    SessionClient(GatewayConfig config, ClusterCredential credential, Vertx vertx, ObjectMapper json,
+    SessionClient(GatewayConfig config, ClusterCredential credential, ClusterTls tls, Vertx vertx, ObjectMapper json,
             MeterRegistry registry) {
         URI uri = URI.create(config.sessionUrl().orElseThrow(
                 () -> new IllegalStateException("tunnel.session-url (TUNNEL_SESSION_URL) is not set")));
@@ -82,12 +83,13 @@ public class SessionClient {
         this.vertx = vertx;
         this.json = json;
         this.registry = registry;
-        this.http = vertx.createHttpClient(new HttpClientOptions()
+        HttpClientOptions options = new HttpClientOptions()
                 .setSsl(ssl)
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis))
                 .setKeepAlive(true)
                 .setMaxPoolSize(16)
-                .setName("session-service"));
+                .setName("session-service");
+        this.http = vertx.createHttpClient(ssl ? tls.sessionClient(options) : options);
     }
 
     /** The base URL as configured, for log lines. */

@@ -7,6 +7,8 @@ import dev.localbridge.health.HealthConfig;
 import dev.localbridge.protocol.cluster.ClusterSignature;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
+import io.quarkus.tls.TlsConfiguration;
+import io.quarkus.tls.TlsConfigurationRegistry;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -57,7 +59,7 @@ public class SessionServiceClient {
     private final HttpClient http;
     private final ObjectMapper json;
 
-    SessionServiceClient(HealthConfig config, ObjectMapper json) {
+    SessionServiceClient(HealthConfig config, ObjectMapper json, TlsConfigurationRegistry tls) {
         this.base = config.sessionUrl().filter(s -> !s.isBlank())
                 .map(s -> URI.create(s.endsWith("/") ? s : s + "/"));
         Optional<String> secret = config.clusterSecret().filter(s -> !s.isBlank());
@@ -72,8 +74,30 @@ public class SessionServiceClient {
         }
         this.signature = secret.map(ClusterSignature::new);
         this.timeout = Duration.ofMillis(config.probe().timeout());
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1);
+        if (base.isPresent() && "https".equalsIgnoreCase(base.get().getScheme())) {
+            http.sslContext(sslContext(config.sessionTlsConfigurationName().filter(s -> !s.isBlank()), tls));
+        }
+        this.http = http.build();
         this.json = json.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    /**
+     * The SSL context of the named TLS configuration (which must exist), else of the default one when there is one,
+     * else the JVM's. Host names are always verified (the JDK client's rule).
+     */
+    private static javax.net.ssl.SSLContext sslContext(Optional<String> name, TlsConfigurationRegistry registry) {
+        Optional<TlsConfiguration> tls = name.isPresent()
+                ? Optional.of(registry.get(name.get()).orElseThrow(() -> new IllegalStateException(
+                        "TUNNEL_SESSION_TLS_CONFIGURATION_NAME=" + name.get() + " but no quarkus.tls." + name.get()
+                                + ".* configuration is defined")))
+                : registry.getDefault().filter(t -> t.getTrustStore() != null || t.getKeyStore() != null
+                        || t.isTrustAll());
+        try {
+            return tls.isPresent() ? tls.get().createSSLContext() : javax.net.ssl.SSLContext.getDefault();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot set up TLS towards session-service: " + e.getMessage(), e);
+        }
     }
 
     /** The configured base URL, if any. */

@@ -20,15 +20,15 @@ class SessionServiceClientTest {
     void refusesToStartWithASessionUrlButNoClusterSecret() {
         assertThatThrownBy(() -> new SessionServiceClient(config(Map.of(
                 "sessionUrl", Optional.of("http://session-service:8090"), "clusterSecret", Optional.of(" "))),
-                new ObjectMapper()))
+                new ObjectMapper(), null))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("TUNNEL_CLUSTER_SECRET");
     }
 
     @Test
     void startsWithoutASecretOnlyWhenExplicitlyInsecureOrStandalone() {
         assertThat(new SessionServiceClient(config(Map.of("sessionUrl", Optional.of("http://session-service:8090"),
-                "insecureNoClusterSecret", true)), new ObjectMapper()).baseUrl()).isPresent();
-        assertThat(new SessionServiceClient(config(Map.of()), new ObjectMapper()).baseUrl()).isEmpty();
+                "insecureNoClusterSecret", true)), new ObjectMapper(), null).baseUrl()).isPresent();
+        assertThat(new SessionServiceClient(config(Map.of()), new ObjectMapper(), null).baseUrl()).isEmpty();
     }
 
     private static HealthConfig config(Map<String, Object> values) {
