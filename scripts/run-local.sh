@@ -77,8 +77,10 @@ if ! port_open "$target_host" "$target_port"; then
   wait_for "demo Ollama" "$target_host" "$target_port" "$state/logs/demo-ollama.log"
 fi
 
+# A fresh cluster secret per run: every service signs its cluster calls with it, and session-service and the
+# clustered gateways refuse to start without one. It stays in this shell (never written to disk or printed).
+secret=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 # The store: the Redis on 6379 if one answers, else one started here, else the memory store (single node only).
-secret=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 store_env=(TUNNEL_SESSION_STORE=redis REDIS_URL=redis://127.0.0.1:6379)
 if port_open 127.0.0.1 6379; then
   store_note="Redis on 127.0.0.1:6379 (already running)"
@@ -103,7 +105,7 @@ wait_for session-service 127.0.0.1 $session_port "$state/logs/session-service.lo
 
 start_gateway() { # name http-port management-port relay-port
   QUARKUS_HTTP_PORT=$2 QUARKUS_MANAGEMENT_PORT=$3 TUNNEL_NODE_ID=$1 TUNNEL_RELAY_PORT=$4 \
-  TUNNEL_RELAY_ADVERTISE_HOST=127.0.0.1 TUNNEL_SESSION_URL=http://127.0.0.1:$session_port \
+  TUNNEL_RELAY_ADVERTISE_HOST=127.0.0.1 TUNNEL_RELAY_BIND_ADDRESS=127.0.0.1 TUNNEL_SESSION_URL=http://127.0.0.1:$session_port \
   TUNNEL_CLUSTER_SECRET="$secret" TUNNEL_REQUEST_TIMEOUT_ROUTES=/api/chat=300000,/api/generate=300000 \
   MP_JWT_VERIFY_PUBLICKEY_LOCATION="$PWD/$state/keys/public.pem" MP_JWT_VERIFY_ISSUER="$issuer" \
     java -jar "$gateway_jar" >"$state/logs/$1.log" 2>&1 &

@@ -14,9 +14,29 @@ public interface HealthConfig {
     @WithName("session-url")
     Optional<String> sessionUrl();
 
-    /** Cluster credential sent as {@code Authorization: Bearer} to session-service ({@code TUNNEL_CLUSTER_SECRET}). */
+    /**
+     * Cluster secret ({@code TUNNEL_CLUSTER_SECRET}) that calls to session-service are signed with (it never travels);
+     * required when {@link #sessionUrl()} is set, unless {@link #insecureNoClusterSecret()}.
+     */
     @WithName("cluster-secret")
     Optional<String> clusterSecret();
+
+    /**
+     * Development only ({@code TUNNEL_INSECURE_NO_CLUSTER_SECRET}): {@code true} lets health-service start with a
+     * session URL but no cluster secret, calling session-service unsigned (which only a session-service in the same
+     * insecure mode accepts).
+     */
+    @WithName("insecure-no-cluster-secret")
+    @WithDefault("false")
+    boolean insecureNoClusterSecret();
+
+    /**
+     * Name of the {@code quarkus.tls.<name>} configuration used when the session URL is {@code https}
+     * ({@code TUNNEL_SESSION_TLS_CONFIGURATION_NAME}): its trust store decides which certificates of session-service are
+     * accepted, its key store (if any) is the client certificate. Unset: the default TLS configuration, else the JVM's.
+     */
+    @WithName("session-tls-configuration-name")
+    Optional<String> sessionTlsConfigurationName();
 
     /** How the cluster is polled. */
     Probe probe();

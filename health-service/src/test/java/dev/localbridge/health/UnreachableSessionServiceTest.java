@@ -28,7 +28,8 @@ class UnreachableSessionServiceTest {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-            return Map.of("tunnel.session-url", "http://127.0.0.1:" + port, "tunnel.probe.timeout", "1000");
+            return Map.of("tunnel.session-url", "http://127.0.0.1:" + port, "tunnel.probe.timeout", "1000",
+                    "tunnel.cluster-secret", "unreachable-test-secret");
         }
     }
 

@@ -18,9 +18,20 @@ public interface SessionConfig {
     @WithDefault("redis")
     StoreKind sessionStore();
 
-    /** Shared cluster credential ({@code TUNNEL_CLUSTER_SECRET}); when set, every {@code /api} call needs {@code Authorization: Bearer <secret>}. */
+    /**
+     * Shared cluster secret ({@code TUNNEL_CLUSTER_SECRET}): every {@code /api} call must be signed with it
+     * ({@code X-LocalBridge-Cluster-Auth}); required unless {@link #insecureNoClusterSecret()}.
+     */
     @WithName("cluster-secret")
     Optional<String> clusterSecret();
+
+    /**
+     * Development only ({@code TUNNEL_INSECURE_NO_CLUSTER_SECRET}): {@code true} lets the service start without a
+     * cluster secret and then accepts unsigned calls from anyone who reaches it. Ignored when a secret is set.
+     */
+    @WithName("insecure-no-cluster-secret")
+    @WithDefault("false")
+    boolean insecureNoClusterSecret();
 
     /** Live connections allowed per user, cluster-wide ({@code TUNNEL_MAX_CONNECTIONS_PER_USER}). */
     @WithName("max-connections-per-user")

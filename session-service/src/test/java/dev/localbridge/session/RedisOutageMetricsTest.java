@@ -39,7 +39,7 @@ class RedisOutageMetricsTest {
 
     private RequestSpecification api() {
         return RestAssured.given().baseUri(base.toString()).contentType("application/json")
-                .header("Authorization", "Bearer " + RedisTestProfile.SECRET);
+                .filter(AsCluster.signing());
     }
 
     private static void expectStoreUnavailable(Response response) {

@@ -44,7 +44,7 @@ class RedisOutageTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> readiness() == 503);
         given().get(ready).then().time(lessThan(3000L)).body("checks[0].data.store", equalTo("redis"));
         given().get(live).then().statusCode(200);
-        given().header("Authorization", "Bearer " + RedisTestProfile.SECRET).get(base.resolve("/api/nodes"))
+        given().filter(AsCluster.signing()).get(base.resolve("/api/nodes"))
                 .then().time(lessThan(3000L)).statusCode(503).body("error.code", equalTo("STORE_UNAVAILABLE"));
 
         OwnRedisServer.current.startServer();
@@ -52,15 +52,15 @@ class RedisOutageTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> readiness() == 200);
         // a fresh Redis has no scripts cached and no data: the API works again without a restart
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given()
-                .header("Authorization", "Bearer " + RedisTestProfile.SECRET).contentType("application/json")
+                .filter(AsCluster.signing()).contentType("application/json")
                 .body("{\"nodeId\":\"n1\",\"relayAddress\":\"n1:7000\"}").post(base.resolve("/api/nodes"))
                 .then().statusCode(200));
         // and the change feed subscription is re-established
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> given().get(ready).then()
                 .body("checks[0].data.changeFeedSubscribed", equalTo(true)));
-        try (SseClient feed = new SseClient(base.resolve("/api/events"), RedisTestProfile.SECRET)) {
+        try (SseClient feed = new SseClient(base.resolve("/api/events"))) {
             await().atMost(Duration.ofSeconds(5)).until(() -> feed.saw("\"subscribed\""));
-            given().header("Authorization", "Bearer " + RedisTestProfile.SECRET).delete(base.resolve("/api/nodes/n1"))
+            given().filter(AsCluster.signing()).delete(base.resolve("/api/nodes/n1"))
                     .then().statusCode(200);
             await().atMost(Duration.ofSeconds(5)).until(() -> feed.saw("\"node-gone\"", "n1", "deregistered"));
         }

@@ -29,26 +29,26 @@ class SessionServiceIT {
                         .body("checks[0].data.store", equalTo("redis")));
 
         String node = "it-" + UUID.randomUUID();
-        given().header("Authorization", "Bearer " + RedisTestProfile.SECRET).contentType("application/json")
+        given().filter(AsCluster.signing()).contentType("application/json")
                 .body("{\"nodeId\":\"" + node + "\",\"relayAddress\":\"10.0.0.9:7000\","
                         + "\"managementAddress\":\"10.0.0.9:9000\"}")
                 .post("/api/nodes").then().statusCode(200).body("nodeId", equalTo(node));
-        given().header("Authorization", "Bearer " + RedisTestProfile.SECRET).get("/api/nodes")
+        given().filter(AsCluster.signing()).get("/api/nodes")
                 .then().statusCode(200).body("nodeId", hasItem(node))
                 .body("find { it.nodeId == '" + node + "' }.managementAddress", equalTo("10.0.0.9:9000"));
-        given().header("Authorization", "Bearer " + RedisTestProfile.SECRET).delete("/api/nodes/" + node)
+        given().filter(AsCluster.signing()).delete("/api/nodes/" + node)
                 .then().statusCode(200);
     }
 
     @Test
     void packagedServiceExportsTheContractMetrics() {
         String node = "it-" + UUID.randomUUID();
-        given().header("Authorization", "Bearer " + RedisTestProfile.SECRET).contentType("application/json")
+        given().filter(AsCluster.signing()).contentType("application/json")
                 .body("{\"nodeId\":\"" + node + "\",\"relayAddress\":\"10.0.0.9:7000\"}")
                 .post("/api/nodes").then().statusCode(200);
-        given().header("Authorization", "Bearer " + RedisTestProfile.SECRET).queryParam("userId", "it-user")
+        given().filter(AsCluster.signing()).queryParam("userId", "it-user")
                 .get("/api/leases").then().statusCode(200);
-        given().header("Authorization", "Bearer " + RedisTestProfile.SECRET).delete("/api/nodes/" + node)
+        given().filter(AsCluster.signing()).delete("/api/nodes/" + node)
                 .then().statusCode(200);
 
         RestAssured.given().get("http://localhost:" + PackagedJarProfile.MANAGEMENT_PORT + "/q/metrics")

@@ -1,5 +1,7 @@
 package dev.localbridge.session;
 
+import dev.localbridge.protocol.cluster.ClusterSignature;
+
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -17,8 +19,9 @@ final class SseClient implements AutoCloseable {
     private final Thread reader;
     private final HttpClient client = HttpClient.newHttpClient();
 
-    SseClient(URI uri, String secret) {
-        HttpRequest request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + secret)
+    SseClient(URI uri) {
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .header(ClusterSignature.HEADER, AsCluster.header(AsCluster.SIGNER, "GET", uri, null))
                 .header("Accept", "text/event-stream").build();
         reader = Thread.ofVirtual().start(() -> {
             try {

@@ -79,6 +79,30 @@ public interface GatewayConfig {
     /** Host other replicas use to reach this one's relay port ({@code TUNNEL_RELAY_ADVERTISE_HOST}); default: own IP. */
     Optional<String> relayAdvertiseHost();
 
+    /**
+     * Interface the relay listener binds to ({@code TUNNEL_RELAY_BIND_ADDRESS}): all interfaces by default, which
+     * Kubernetes NetworkPolicies guard; set the pod IP (or 127.0.0.1 on one host) to listen on one interface only.
+     */
+    @WithDefault("0.0.0.0")
+    String relayBindAddress();
+
+    /**
+     * Name of the {@code quarkus.tls.<name>} configuration for the relay ({@code TUNNEL_RELAY_TLS_CONFIGURATION_NAME}):
+     * when set, the relay listener serves TLS only, with that configuration's key store (and requires client
+     * certificates its trust store accepts, when it has one), and relay calls are made over TLS trusting that trust
+     * store and presenting that key store. Every replica needs the same setting. Unset: plain HTTP inside the pod
+     * network.
+     */
+    Optional<String> relayTlsConfigurationName();
+
+    /**
+     * Name of the {@code quarkus.tls.<name>} configuration used when {@code TUNNEL_SESSION_URL} is {@code https}
+     * ({@code TUNNEL_SESSION_TLS_CONFIGURATION_NAME}): its trust store decides which certificates of session-service
+     * are accepted, its key store (if any) is presented as the client certificate. Unset: the default TLS
+     * configuration ({@code quarkus.tls.*}) when there is one, else the JVM's trust store.
+     */
+    Optional<String> sessionTlsConfigurationName();
+
     /** How often the node heartbeats and renews all its leases in one call, ms ({@code TUNNEL_LEASE_RENEW_INTERVAL}). */
     @WithDefault("5000")
     long leaseRenewInterval();

@@ -88,10 +88,6 @@ final class LeaseKeeper {
                 .mapEmpty();
     }
 
-    boolean registered() {
-        return registered;
-    }
-
     Future<Long> acquire(String userId, String connectionId) {
         return acquireOnce(userId, connectionId).recover(e -> {
             if (e instanceof NodeUnknown) {

@@ -10,6 +10,8 @@ import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.localbridge.gateway.cluster.ClusterCredential;
+import dev.localbridge.gateway.cluster.ClusterTls;
 import dev.localbridge.gateway.config.GatewayConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,8 +29,8 @@ import io.vertx.core.http.RequestOptions;
 
 /**
  * The gateway's one HTTP client for session-service ({@code TUNNEL_SESSION_URL}): non-blocking (core Vert.x
- * {@link HttpClient}), every call bounded by {@code TUNNEL_SESSION_TIMEOUT}, carrying
- * {@code Authorization: Bearer <TUNNEL_CLUSTER_SECRET>} when set, and counted in {@code localbridge.session.calls} /
+ * {@link HttpClient}), every call bounded by {@code TUNNEL_SESSION_TIMEOUT}, signed with the cluster secret
+ * ({@link ClusterCredential#signSessionCall}: method, path and query, body, timestamp, nonce), and counted in {@code localbridge.session.calls} /
  * {@code localbridge.session.errors} (tag {@code operation}) so that "session-service calls per proxied request" is
  * measurable; lease and node calls are also counted in {@code localbridge.lease.operations} by result.
  *
@@ -53,7 +55,7 @@ public class SessionClient {
     private final int port;
     private final boolean ssl;
     private final String basePath;
-    private final String authorization;
+    private final ClusterCredential credential;
     private final long timeoutMillis;
     private final ConcurrentHashMap<String, Counter> calls = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> errors = new ConcurrentHashMap<>();
@@ -67,7 +69,8 @@ public class SessionClient {
     private volatile long outageSince;
     private volatile String outageReason = "";
 
-    SessionClient(GatewayConfig config, Vertx vertx, ObjectMapper json, MeterRegistry registry) {
+    SessionClient(GatewayConfig config, ClusterCredential credential, ClusterTls tls, Vertx vertx, ObjectMapper json,
+            MeterRegistry registry) {
         URI uri = URI.create(config.sessionUrl().orElseThrow(
                 () -> new IllegalStateException("tunnel.session-url (TUNNEL_SESSION_URL) is not set")));
         this.ssl = "https".equalsIgnoreCase(uri.getScheme());
@@ -75,17 +78,18 @@ public class SessionClient {
         this.port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
         this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-        this.authorization = config.clusterSecret().filter(s -> !s.isBlank()).map(s -> "Bearer " + s).orElse(null);
+        this.credential = credential;
         this.timeoutMillis = config.sessionTimeout();
         this.vertx = vertx;
         this.json = json;
         this.registry = registry;
-        this.http = vertx.createHttpClient(new HttpClientOptions()
+        HttpClientOptions options = new HttpClientOptions()
                 .setSsl(ssl)
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis))
                 .setKeepAlive(true)
                 .setMaxPoolSize(16)
-                .setName("session-service"));
+                .setName("session-service");
+        this.http = vertx.createHttpClient(ssl ? tls.sessionClient(options) : options);
     }
 
     /** The base URL as configured, for log lines. */
@@ -115,7 +119,7 @@ public class SessionClient {
                     + "answer " + down)));
         }
         Promise<Reply> promise = Promise.promise();
-        RequestOptions options = request(method, uri).setIdleTimeout(timeoutMillis);
+        RequestOptions options = request(method, uri, payload).setIdleTimeout(timeoutMillis);
         if (payload != null) {
             options.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         }
@@ -203,7 +207,7 @@ public class SessionClient {
     /** Opens a long-lived GET (the SSE change feed): no overall timeout, only the connect timeout. */
     Future<HttpClientResponse> stream(String op, String uri, long idleTimeoutMillis) {
         count(calls, "localbridge.session.calls", op);
-        RequestOptions options = request(HttpMethod.GET, uri).setIdleTimeout(idleTimeoutMillis)
+        RequestOptions options = request(HttpMethod.GET, uri, null).setIdleTimeout(idleTimeoutMillis)
                 .putHeader(HttpHeaders.ACCEPT, "text/event-stream");
         return http.request(options).compose(req -> req.send()).compose(response -> {
             outageSince = 0;
@@ -246,12 +250,13 @@ public class SessionClient {
         http.close();
     }
 
-    private RequestOptions request(HttpMethod method, String uri) {
+    /** A request signed for exactly {@code method}, the full path and query, and {@code body} (null: none). */
+    private RequestOptions request(HttpMethod method, String uri, Buffer body) {
+        String target = basePath + uri;
         RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setSsl(ssl)
-                .setURI(basePath + uri).setConnectTimeout(timeoutMillis);
-        if (authorization != null) {
-            options.putHeader(HttpHeaders.AUTHORIZATION, authorization);
-        }
+                .setURI(target).setConnectTimeout(timeoutMillis);
+        credential.signSessionCall(method.name(), target, body == null ? null : body.getBytes())
+                .ifPresent(signature -> options.putHeader(ClusterCredential.HEADER, signature));
         return options;
     }
 

@@ -81,16 +81,6 @@ final class SessionOwnership implements Ownership {
         routes.invalidate(userId);
     }
 
-    /** True once the node is registered with session-service. */
-    boolean registered() {
-        return leases.registered();
-    }
-
-    /** Runs a lease round now (tests). */
-    void renewNow() {
-        leases.round();
-    }
-
     @Override
     public Optional<ClusterFigures> clusterFigures() {
         return Optional.ofNullable(guard.figures());

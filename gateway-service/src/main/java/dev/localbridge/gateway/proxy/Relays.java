@@ -46,11 +46,13 @@ public class Relays {
         if (c == null) {
             synchronized (this) {
                 if (client == null) {
-                    client = vertx.createHttpClient(new HttpClientOptions()
+                    var tls = io.quarkus.arc.Arc.container()
+                            .instance(dev.localbridge.gateway.cluster.ClusterTls.class).get();
+                    client = vertx.createHttpClient(tls.relayClient(new HttpClientOptions()
                             .setKeepAlive(true)
                             .setTcpNoDelay(true)
                             .setConnectTimeout(1_000)
-                            .setIdleTimeout(120), new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(4096));
+                            .setIdleTimeout(120)), new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(4096));
                 }
                 c = client;
             }

@@ -77,13 +77,15 @@ class RelayServer {
             throw new IllegalStateException("TUNNEL_CLUSTER_SECRET must be set when TUNNEL_SESSION_URL is: relay calls"
                     + " between replicas are authenticated with it");
         }
-        server = vertx.createHttpServer(new HttpServerOptions()
+        var tls = io.quarkus.arc.Arc.container().instance(dev.localbridge.gateway.cluster.ClusterTls.class).get();
+        server = vertx.createHttpServer(tls.relayServer(new HttpServerOptions()
                         .setHandle100ContinueAutomatically(false)
                         .setTcpNoDelay(true)
-                        .setIdleTimeout(180))
+                        .setIdleTimeout(180)))
                 .requestHandler(this::handle);
-        server.listen(config.relayPort()).toCompletionStage().toCompletableFuture().join();
-        LOG.infof("relay listening on port %d", server.actualPort());
+        server.listen(config.relayPort(), config.relayBindAddress()).toCompletionStage().toCompletableFuture().join();
+        LOG.infof("relay listening on %s:%d%s", config.relayBindAddress(), server.actualPort(),
+                tls.relayTls() ? " (TLS)" : "");
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -31,6 +31,7 @@ import dev.localbridge.gateway.testing.LocalCluster;
 import dev.localbridge.gateway.testing.LocalCluster.Gateway;
 import dev.localbridge.gateway.testing.Ingress;
 import dev.localbridge.gateway.testing.Tokens;
+import dev.localbridge.protocol.cluster.ClusterSignature;
 import io.restassured.path.json.JsonPath;
 
 /**
@@ -178,15 +179,61 @@ class ClusterProcessesIT {
         assertThat(newEpoch).isGreaterThan(oldEpoch);
 
         int startedBefore = fake.started();
-        HttpResponse<String> relayed = http.send(HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + a.relayPort() + "/api/tags"))
-                        .header("Authorization", "Bearer " + LocalCluster.SECRET)
-                        .header("X-LocalBridge-Connection", connectionId)
-                        .header("X-LocalBridge-Epoch", Long.toString(newEpoch))
-                        .header("X-LocalBridge-User", USER).build(),
+        HttpResponse<String> relayed = http.send(relayCall(a, connectionId, newEpoch, USER, LocalCluster.SIGNER),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(relayed.statusCode()).isEqualTo(421);
         assertThat(fake.started()).as("the fenced owner never served it").isEqualTo(startedBefore);
+    }
+
+    @Test
+    void theRelayPortServesOnlyCallsSignedForExactlyThatCallAndOnlyOnce() throws Exception {
+        cluster.startAgent(USER, a.port(), fake.url(), dir);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.get(b, USER, "/api/tags") == 200);
+        JsonPath leases = JsonPath.from(cluster.leasesOf(USER));
+        String connectionId = leases.getString("leases[0].connectionId");
+        long epoch = leases.getLong("leases[0].epoch");
+
+        HttpRequest signed = relayCall(a, connectionId, epoch, USER, LocalCluster.SIGNER);
+        assertThat(http.send(signed, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        int startedBefore = fake.started();
+
+        List<HttpRequest> refused = List.of(
+                signed, // the recorded call, replayed
+                relayCall(a, connectionId, epoch, USER, new ClusterSignature("not-the-cluster-secret")),
+                HttpRequest.newBuilder(signed.uri()).header(ClusterSignature.HEADER, LocalCluster.SECRET)
+                        .header(ClusterSignature.CONNECTION_HEADER, connectionId)
+                        .header(ClusterSignature.EPOCH_HEADER, Long.toString(epoch))
+                        .header(ClusterSignature.USER_HEADER, USER).build(),
+                HttpRequest.newBuilder(signed.uri())
+                        .header(ClusterSignature.CONNECTION_HEADER, connectionId)
+                        .header(ClusterSignature.EPOCH_HEADER, Long.toString(epoch))
+                        .header(ClusterSignature.USER_HEADER, USER).build());
+        for (HttpRequest call : refused) {
+            HttpResponse<String> answer = http.send(call, HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(call.headers().toString()).isEqualTo(401);
+        }
+        // signed for another user's route, sent with this user's: the route headers are covered
+        String signature = LocalCluster.SIGNER.sign(ClusterSignature.Call.of("GET", "/api/tags")
+                .withRoute(connectionId, Long.toString(epoch), "auth0|someone-else"));
+        HttpResponse<String> rerouted = http.send(HttpRequest.newBuilder(signed.uri())
+                .header(ClusterSignature.HEADER, signature)
+                .header(ClusterSignature.CONNECTION_HEADER, connectionId)
+                .header(ClusterSignature.EPOCH_HEADER, Long.toString(epoch))
+                .header(ClusterSignature.USER_HEADER, USER).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(rerouted.statusCode()).isEqualTo(401);
+        assertThat(fake.started()).as("no refused call reached the tunnel").isEqualTo(startedBefore);
+    }
+
+    /** A relay call to {@code via}'s relay port for GET /api/tags on the given route, signed by {@code signer}. */
+    private static HttpRequest relayCall(Gateway via, String connectionId, long epoch, String user,
+            ClusterSignature signer) {
+        String signature = signer.sign(ClusterSignature.Call.of("GET", "/api/tags")
+                .withRoute(connectionId, Long.toString(epoch), user));
+        return HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + via.relayPort() + "/api/tags"))
+                .header(ClusterSignature.HEADER, signature)
+                .header(ClusterSignature.CONNECTION_HEADER, connectionId)
+                .header(ClusterSignature.EPOCH_HEADER, Long.toString(epoch))
+                .header(ClusterSignature.USER_HEADER, user).build();
     }
 
     @Test

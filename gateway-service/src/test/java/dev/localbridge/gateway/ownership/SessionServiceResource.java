@@ -2,6 +2,8 @@ package dev.localbridge.gateway.ownership;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -10,8 +12,10 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import dev.localbridge.gateway.testing.JavaProcess;
+import dev.localbridge.protocol.cluster.ClusterSignature;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.restassured.RestAssured;
+import io.restassured.filter.Filter;
 import io.restassured.specification.RequestSpecification;
 
 /**
@@ -22,6 +26,7 @@ import io.restassured.specification.RequestSpecification;
 public class SessionServiceResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String SECRET = "test-cluster-secret";
+    private static final ClusterSignature SIGNER = new ClusterSignature(SECRET);
     /** The cluster-wide limits session-service enforces in these tests. */
     public static final int MAX_CONNECTIONS = 3;
     public static final int RATE_LIMIT = 40;
@@ -92,9 +97,23 @@ public class SessionServiceResource implements QuarkusTestResourceLifecycleManag
         return "http://127.0.0.1:" + port;
     }
 
-    /** A request to session-service's API with the cluster secret. */
+    /** A request to session-service's API, signed with the cluster secret as a gateway signs it. */
     public static RequestSpecification api() {
-        return RestAssured.given().baseUri(url()).port(port).auth().oauth2(SECRET).contentType("application/json");
+        return RestAssured.given().baseUri(url()).port(port).filter(signing(SIGNER)).contentType("application/json");
+    }
+
+    /** A RestAssured filter that signs each request (method, path and query, body) just before it is sent. */
+    public static Filter signing(ClusterSignature signer) {
+        return (request, response, context) -> {
+            URI uri = URI.create(request.getURI());
+            String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+            Object body = request.getBody();
+            byte[] bytes = body == null ? new byte[0]
+                    : body instanceof byte[] raw ? raw : body.toString().getBytes(StandardCharsets.UTF_8);
+            request.header(ClusterSignature.HEADER,
+                    signer.sign(ClusterSignature.Call.of(request.getMethod(), target).withBody(bytes)));
+            return context.next(request, response);
+        };
     }
 
     /** Deletes every key of this run, as a Redis that lost its data would have none. */

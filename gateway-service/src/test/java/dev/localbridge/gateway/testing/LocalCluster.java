@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.localbridge.protocol.cluster.ClusterSignature;
+
 /**
  * The packaged services as separate processes, wired as in production: a Redis of the test's own, session-service,
  * gateway replicas registered with it. Short lease and node TTLs so that expiry is observable in seconds.
@@ -18,6 +20,8 @@ import java.util.Map;
 public final class LocalCluster implements AutoCloseable {
 
     public static final String SECRET = "cluster-test-secret";
+    /** Signs as the replicas do: session-service calls and relay calls. */
+    public static final ClusterSignature SIGNER = new ClusterSignature(SECRET);
 
     private final RedisServer redis = new RedisServer();
     private final int sessionPort = JavaProcess.freePort();
@@ -136,10 +140,12 @@ public final class LocalCluster implements AutoCloseable {
         return http.send(via.request(userId, path).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    /** A call to session-service's API with the cluster credential. */
+    /** A call to session-service's API, signed with the cluster secret as a gateway signs it. */
     public HttpResponse<String> session(String method, String path, String json) throws Exception {
+        String signature = SIGNER.sign(ClusterSignature.Call.of(method, path)
+                .withBody(json == null ? null : json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         return http.send(HttpRequest.newBuilder(URI.create(sessionUrl() + path))
-                .header("Authorization", "Bearer " + SECRET).header("Content-Type", "application/json")
+                .header(ClusterSignature.HEADER, signature).header("Content-Type", "application/json")
                 .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -37,7 +37,7 @@ public class NodeResource {
     @APIResponse(responseCode = "400", description = "BAD_REQUEST: nodeId missing, or an address is not host:port")
     public NodeView register(RegisterNodeRequest request) {
         Require.body(request);
-        return nodes.register(Require.text(request.nodeId(), "nodeId"),
+        return nodes.register(Require.nodeId(request.nodeId(), "nodeId"),
                 Require.hostPort(request.relayAddress(), "relayAddress"),
                 Require.optionalHostPort(request.managementAddress(), "managementAddress"));
     }
