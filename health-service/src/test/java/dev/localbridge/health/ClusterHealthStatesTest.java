@@ -80,7 +80,7 @@ class ClusterHealthStatesTest {
         assertThat(report.getString("reason")).isEqualTo("NO_READY_GATEWAY");
         assertThat(report.getBoolean("sessionService.reachable")).isTrue();
         assertThat(report.getString("sessionService.store")).isEqualTo("redis");
-        assertThat(report.getString("sessionService.url")).isEqualTo(LiveCluster.cluster.sessionUrl());
+        assertThat(report.getString("sessionService.url")).startsWith(LiveCluster.cluster.sessionUrl());
         assertThat(report.getList("replicas")).isEmpty();
         assertThat(report.getList("alerts.name")).containsExactly("NoReadyGateway");
 
