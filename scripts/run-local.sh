@@ -139,7 +139,7 @@ LocalBridge is running (logs in $state/logs):
   session-service  http://127.0.0.1:$session_port  (OpenAPI: http://127.0.0.1:9090/q/openapi)
   gateway-a        http://127.0.0.1:$port  (holds the tunnel; management http://127.0.0.1:9000/q/metrics)
   gateway-b        http://127.0.0.1:$port_b  (relays to gateway-a; management http://127.0.0.1:9001/q/metrics)
-  health-service   http://127.0.0.1:8091/  (cluster health: http://127.0.0.1:8091/api/tunnel/health)
+  health-service   http://127.0.0.1:9091/q/status/  (operator page; public health: http://127.0.0.1:8091/api/tunnel/health)
   agent            tunnel for user $user -> $target, connected to gateway-a
 
 Dev token for $user (valid 24 h, also in $state/token):

@@ -36,7 +36,10 @@ import dev.localbridge.health.page.StatusPageBrowser;
 /**
  * The health states driven for real, in the order an operator would live them: session-service up with no gateway
  * (unhealthy), gateways up with zero tunnels (healthy), a tunnel whose local service times out (degraded), a replica
- * killed (shown unreachable within one poll), Redis stopped (unhealthy). Every part is a real process.
+ * killed (shown unreachable within one poll), Redis stopped (unhealthy). Every part is a real process. The detail is
+ * read from the operator view on the management port ({@code /q/cluster}); in every state the public answer
+ * ({@code /api/tunnel/health}) has the same status, checks and counts and names none of the addresses, node ids, URLs
+ * and error texts that the operator view shows.
  */
 @QuarkusTest
 @TestProfile(ClusterHealthStatesTest.WithLiveCluster.class)
@@ -63,19 +66,30 @@ class ClusterHealthStatesTest {
     @TestHTTPResource(value = "metrics", management = true)
     URL metrics;
 
-    @TestHTTPResource("/")
-    URL root;
+    // relative to the management root path (/q)
+    @TestHTTPResource(value = "status/", management = true)
+    URL page;
 
     @Test
     @Order(1)
     void withNoGatewayRegisteredTunnelsCannotBeCreated() {
         health().then().statusCode(503);
+        Views.operatorView().then().statusCode(503);
         JsonPath report = report();
         assertThat(report.getString("status")).isEqualTo("unhealthy");
+        assertThat(report.getString("reason")).isEqualTo("NO_READY_GATEWAY");
         assertThat(report.getBoolean("sessionService.reachable")).isTrue();
         assertThat(report.getString("sessionService.store")).isEqualTo("redis");
+        assertThat(report.getString("sessionService.url")).startsWith(LiveCluster.cluster.sessionUrl());
         assertThat(report.getList("replicas")).isEmpty();
         assertThat(report.getList("alerts.name")).containsExactly("NoReadyGateway");
+
+        assertPublicMatchesAndRevealsNoTopology();
+        JsonPath shown = publicReport();
+        assertThat(shown.getString("reason")).isEqualTo("NO_READY_GATEWAY");
+        assertThat(shown.getBoolean("sessionService.reachable")).isTrue();
+        assertThat(shown.getInt("replicas.registered")).isZero();
+        assertThat(shown.getList("alerts.name")).containsExactly("NoReadyGateway");
     }
 
     @Test
@@ -91,9 +105,16 @@ class ClusterHealthStatesTest {
         assertThat(report.getBoolean("checks.hasConnections")).isFalse();
         assertThat(report.getList("replicas.nodeId")).containsExactly("gateway-a", "gateway-b");
         assertThat(report.getString("replicas[0].managementAddress")).isEqualTo("127.0.0.1:" + a.managementPort());
+        assertThat(report.getString("replicas[1].relayAddress")).isEqualTo("127.0.0.1:" + b.relayPort());
         assertThat(report.getInt("figures.tunnels")).isZero();
         assertThat(report.getList("alerts")).isEmpty();
         assertThat(report.getLong("replicas[0].memoryBytes")).isPositive();
+
+        assertPublicMatchesAndRevealsNoTopology();
+        JsonPath shown = publicReport();
+        assertThat(shown.getInt("replicas.registered")).isEqualTo(2);
+        assertThat(shown.getInt("replicas.ready")).isEqualTo(2);
+        assertThat((Object) shown.get("reason")).isNull();
     }
 
     @Test
@@ -126,12 +147,18 @@ class ClusterHealthStatesTest {
         assertThat(report.getLong("replicas.find { it.nodeId == 'gateway-a' }.window.requests")).isEqualTo(4);
         assertThat(report.getLong("replicas.find { it.nodeId == 'gateway-b' }.window.requests")).isEqualTo(12);
         assertThat(report.getInt("replicas.find { it.nodeId == 'gateway-a' }.tunnels")).isEqualTo(1);
+
+        assertPublicMatchesAndRevealsNoTopology();
+        JsonPath shown = publicReport();
+        assertThat(shown.getLong("figures.requests")).isEqualTo(16);
+        assertThat(shown.getDouble("figures.timeoutRate")).isEqualTo(0.25);
+        assertThat(shown.getList("alerts.name")).contains("TimeoutRateHigh", "SuccessRateLow");
     }
 
     @Test
     @Order(4)
     void theStatusPageInChromiumShowsWhatTheApiSays() throws Exception {
-        URI page = root.toURI();
+        URI page = this.page.toURI();
         Document dom = StatusPageBrowser.open(page, Duration.ofSeconds(3));
         JsonPath api = report();
         assertThat(Integer.parseInt(dom.body().attr("data-refreshes"))).isGreaterThanOrEqualTo(1);
@@ -158,7 +185,8 @@ class ClusterHealthStatesTest {
         assertThat(dom.select("li[data-alert]").eachAttr("data-alert"))
                 .containsExactlyInAnyOrderElementsOf(api.getList("alerts.name"));
         // one point per poll for the request rate; the rate charts only where an interval had requests
-        int samples = given().get("/api/tunnel/history").then().extract().jsonPath().getList("samples").size();
+        int samples = given().get(Views.management("/q/cluster/history")).then().extract().jsonPath()
+                .getList("samples").size();
         assertThat(Integer.parseInt(dom.selectFirst("svg[data-chart=requestRate]").attr("data-points")))
                 .isBetween(2, samples);
         assertThat(dom.select("svg[data-chart]")).hasSize(4)
@@ -201,6 +229,8 @@ class ClusterHealthStatesTest {
             assertThat(seen.getString("replicas.find { it.nodeId == 'gateway-b' }.error"))
                     .containsAnyOf("timed out", "no answer within");
             assertThat(seen.getString("replicas.find { it.nodeId == 'gateway-a' }.state")).isEqualTo("ready");
+            assertThat(seen.getString("replicas.find { it.nodeId == 'gateway-b' }.error")).isNotBlank();
+            assertThat(assertPublicRevealsNoTopology(seen).shown().getInt("replicas.unreachable")).isEqualTo(1);
             // the report is read from the last poll: a hung replica never makes a caller wait
             for (int i = 0; i < 5; i++) {
                 health().then().time(org.hamcrest.Matchers.lessThan(900L)); // below the 1 s probe timeout, with slack
@@ -217,14 +247,22 @@ class ClusterHealthStatesTest {
     void aKilledReplicaIsShownUnreachableWithinOnePoll() throws Exception {
         b.process().kill();
         long killed = System.nanoTime();
-        await().atMost(ONE_POLL).until(() -> "unreachable".equals(
-                report().getString("replicas.find { it.nodeId == 'gateway-b' }.state")));
+        // until its registration expires (TUNNEL_NODE_TTL, 3 s here) it is listed, unreachable, with the error
+        JsonPath seen = await().atMost(ONE_POLL).pollInterval(Duration.ofMillis(50))
+                .until(ClusterHealthStatesTest::report, r -> "unreachable".equals(
+                        r.getString("replicas.find { it.nodeId == 'gateway-b' }.state")));
+        assertThat(seen.getString("replicas.find { it.nodeId == 'gateway-b' }.error")).isNotBlank();
+        JsonPath shown = assertPublicRevealsNoTopology(seen).shown();
         System.out.printf("gateway-b shown unreachable %d ms after kill -9 (poll every %d ms)%n",
                 (System.nanoTime() - killed) / 1_000_000, LiveCluster.POLL_MS);
-        JsonPath report = report();
+        JsonPath report = seen;
         assertThat(report.getList("alerts.name")).contains("ReplicaUnreachable");
         assertThat(report.getString("replicas.find { it.nodeId == 'gateway-a' }.state")).isEqualTo("ready");
         assertThat(report.getString("status")).isNotEqualTo("unhealthy");
+        assertThat(shown.getInt("replicas.unreachable")).isEqualTo(1);
+        assertThat(shown.getInt("replicas.ready")).isEqualTo(1);
+        assertThat(shown.getList("alerts.name")).contains("ReplicaUnreachable");
+        assertThat(shown.getString("status")).isNotEqualTo("unhealthy");
     }
 
     @Test
@@ -240,6 +278,7 @@ class ClusterHealthStatesTest {
         assertThat(seen.getList("alerts.name")).contains("NoReadyGateway");
         assertThat(seen.getString("alerts.find { it.name == 'NoReadyGateway' }.message")).contains("ready");
         health().then().statusCode(503);
+        assertThat(assertPublicRevealsNoTopology(null).shown().getString("reason")).isEqualTo("NO_READY_GATEWAY");
     }
 
     @Test
@@ -252,7 +291,14 @@ class ClusterHealthStatesTest {
         JsonPath report = report();
         assertThat(report.getString("status")).isEqualTo("unhealthy");
         assertThat(report.getString("sessionService.message")).contains("503");
+        assertThat(report.getString("reason")).isEqualTo("SESSION_SERVICE_UNAVAILABLE");
         assertThat(report.getList("alerts.name")).contains("SessionServiceDown");
+
+        assertPublicMatchesAndRevealsNoTopology();
+        JsonPath shown = publicReport();
+        assertThat(shown.getString("reason")).isEqualTo("SESSION_SERVICE_UNAVAILABLE");
+        assertThat(shown.getBoolean("sessionService.reachable")).isFalse();
+        assertThat(shown.getList("alerts.name")).contains("SessionServiceDown");
     }
 
     private static int status(Gateway via, String path) {
@@ -263,11 +309,51 @@ class ClusterHealthStatesTest {
         }
     }
 
+    /** The public answer. */
     private static io.restassured.response.Response health() {
-        return given().get("/api/tunnel/health");
+        return Views.publicHealth();
     }
 
-    private static JsonPath report() {
+    private static JsonPath publicReport() {
         return health().then().extract().jsonPath();
+    }
+
+    /** The operator's detailed view (management port). */
+    private static JsonPath report() {
+        return Views.operatorView().then().extract().jsonPath();
+    }
+
+    /**
+     * The public answer names nothing that {@code operator} (null: the operator view read now) shows, nor any address
+     * of the processes of this cluster.
+     */
+    private static Views.Both assertPublicRevealsNoTopology(JsonPath operator) {
+        List<String> known = new ArrayList<>(List.of(LiveCluster.cluster.sessionUrl()));
+        for (Gateway g : new Gateway[] {a, b}) {
+            if (g != null) {
+                known.addAll(List.of(g.nodeId(), "127.0.0.1:" + g.port(), "127.0.0.1:" + g.managementPort(),
+                        "127.0.0.1:" + g.relayPort()));
+            }
+        }
+        String[] secrets = known.toArray(String[]::new);
+        return operator == null ? Views.assertPublicRevealsNoTopology(secrets)
+                : Views.assertPublicRevealsNoTopology(operator, secrets);
+    }
+
+    /**
+     * As {@link #assertPublicRevealsNoTopology(JsonPath)}, and the public answer says what the operator view says: the same
+     * status, reason, checks, figures and replica counts (read within one poll interval of each other, so the test
+     * calls it only in a settled state).
+     */
+    private static void assertPublicMatchesAndRevealsNoTopology() {
+        Views.Both both = assertPublicRevealsNoTopology(null);
+        JsonPath operator = both.operator();
+        JsonPath shown = both.shown();
+        assertThat(shown.getString("status")).isEqualTo(operator.getString("status"));
+        assertThat(shown.getString("reason")).isEqualTo(operator.getString("reason"));
+        assertThat(shown.getMap("checks")).isEqualTo(operator.getMap("checks"));
+        assertThat(shown.getMap("thresholds")).isEqualTo(operator.getMap("thresholds"));
+        assertThat(shown.getInt("replicas.registered")).isEqualTo(operator.getList("replicas").size());
+        assertThat(shown.getMap("figures")).containsOnlyKeys(operator.getMap("figures").keySet());
     }
 }

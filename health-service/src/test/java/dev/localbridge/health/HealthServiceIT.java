@@ -19,5 +19,8 @@ class HealthServiceIT {
         given().get(management + "/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/api/tunnel/health").then().statusCode(200).body("status", equalTo("healthy"))
                 .body("sessionService.configured", equalTo(false));
+        // the operator view and page, from the packaged application's class path
+        given().get(management + "/q/cluster").then().statusCode(200).body("sessionService.configured", equalTo(false));
+        given().get(management + "/q/status/status.js").then().statusCode(200);
     }
 }

@@ -40,8 +40,8 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * The JSON endpoints beside the proxy: the replica's public health, and the caller's own tunnel status, health and
- * figures (JWT; another user's id gets 403 and learns nothing).
+ * The JSON endpoints beside the proxy: the replica's public health (figures only, no node id or address), and the
+ * caller's own tunnel status, health and figures (JWT; another user's id gets 403 and learns nothing).
  */
 @Path("/api/tunnel")
 @Produces(MediaType.APPLICATION_JSON)
@@ -73,7 +73,7 @@ public class StatusResource {
                 w.timeoutRate() <= thresholds.maxTimeoutRate(),
                 w.averageTtfbMillis() <= thresholds.maxAverageResponseTime());
         boolean ok = checks.successRateOk() && checks.timeoutRateOk() && checks.averageResponseTimeOk();
-        ReplicaHealth body = new ReplicaHealth(ok ? "healthy" : "degraded", checks, node.nodeId(), count,
+        ReplicaHealth body = new ReplicaHealth(ok ? "healthy" : "degraded", checks, count,
                 streamsInFlight(tunnels.all()), view(w),
                 new Thresholds(thresholds.minSuccessRate(), thresholds.maxTimeoutRate(),
                         thresholds.maxAverageResponseTime()),

@@ -9,9 +9,12 @@ final class StatusViews {
     private StatusViews() {
     }
 
-    /** {@code GET /api/tunnel/health}: this replica's own view. */
-    record ReplicaHealth(String status, Checks checks, String nodeId, int tunnels, int streamsInFlight,
-            WindowView window, Thresholds thresholds, Instant timestamp) {
+    /**
+     * {@code GET /api/tunnel/health} (public, no auth): this replica's own figures. Names no replica: the node id
+     * defaults to the host or pod name, which is for operators ({@code /q/localbridge} on the management port).
+     */
+    record ReplicaHealth(String status, Checks checks, int tunnels, int streamsInFlight, WindowView window,
+            Thresholds thresholds, Instant timestamp) {
     }
 
     /** The four checks of the deployment guide. */

@@ -14,7 +14,7 @@ import dev.localbridge.gateway.testing.Tokens;
 import dev.localbridge.gateway.testing.TunnelTestBase;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** The caller's own tunnel status, health and figures; the replica's public health. */
+/** The caller's own tunnel status, health and figures; the replica's public health, which names no replica. */
 @QuarkusTest
 class StatusResourceTest extends TunnelTestBase {
 
@@ -81,6 +81,25 @@ class StatusResourceTest extends TunnelTestBase {
                 .body("checks.successRateOk", notNullValue())
                 .body("checks.timeoutRateOk", notNullValue())
                 .body("checks.averageResponseTimeOk", notNullValue());
+    }
+
+    @Test
+    void publicHealthNamesNoReplicaWhileTheManagementPortDoes() throws Exception {
+        given().urlEncodingEnabled(false).auth().oauth2(Tokens.forUser(USER)).get("/api/tunnel/auth0%7Cstatus/api/tags").then().statusCode(200);
+        String body = given().get("/api/tunnel/health").then().statusCode(200)
+                .body("tunnels", greaterThanOrEqualTo(1))
+                .body("window.requests", greaterThanOrEqualTo(1))
+                .extract().asString();
+        // TUNNEL_NODE_ID is test-node here; unset, it is the host name
+        String host = java.net.InetAddress.getLocalHost().getHostName();
+        for (String secret : new String[] {"test-node", host, "nodeId", "127.0.0.1", "localhost", "http://",
+                "Exception"}) {
+            org.assertj.core.api.Assertions.assertThat(body).as("public health must not contain %s", secret)
+                    .doesNotContain(secret);
+        }
+        // operators (and health-service) read the node id on the management port
+        given().port(managementPort()).get("/q/localbridge").then().statusCode(200)
+                .body("nodeId", equalTo("test-node"));
     }
 
     @Test

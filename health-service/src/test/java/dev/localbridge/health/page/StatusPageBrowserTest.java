@@ -31,19 +31,22 @@ import java.util.function.IntFunction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The operator status page (static files of health-service) in headless Chromium, against a canned API served by
- * the JDK's HTTP server: the DOM shows exactly the figures of the latest answer, and the page polls by itself.
+ * The operator status page (health-service serves it at /q/status/ on its management port) in headless Chromium,
+ * against a canned operator view at /q/cluster served by the JDK's HTTP server: the DOM shows exactly the figures of
+ * the latest answer, and the page polls by itself.
  */
 class StatusPageBrowserTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path STATIC_ROOT = Path.of("src/main/resources/META-INF/resources");
+    private static final Path STATIC_ROOT = Path.of("src/main/resources/operator");
     private static final Path SCREENSHOT = Path.of("target/status-page.png");
     /** The canned answers ask for a poll every 2 s: this budget of page time is about five polls. */
     private static final Duration PAGE_TIME = Duration.ofSeconds(9);
     /** Answers before the canned health answer changes (or fails). */
     private static final int FIRST_ANSWERS = 2;
     private static final int SAMPLES = 60;
+    /** Where health-service serves the page (management port). */
+    private static final String PAGE = "/q/status/";
 
     private static final Instant NOW = Instant.now();
     private static final Instant FIRST_POLL = NOW.minusSeconds(2);
@@ -198,7 +201,11 @@ class StatusPageBrowserTest {
     private URI serve(IntFunction<Answer> health, AtomicInteger healthRequests) throws IOException {
         String history = history();
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/api/tunnel/health", exchange -> {
+        server.createContext("/q/cluster", exchange -> {
+            if (!exchange.getRequestURI().getPath().equals("/q/cluster")) {
+                send(exchange, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             Answer answer = health.apply(healthRequests.getAndIncrement());
             if (answer == null) {
                 exchange.close();
@@ -206,16 +213,16 @@ class StatusPageBrowserTest {
             }
             send(exchange, answer.status(), "application/json", answer.json().getBytes(StandardCharsets.UTF_8));
         });
-        server.createContext("/api/tunnel/history",
+        server.createContext("/q/cluster/history",
                 exchange -> send(exchange, 200, "application/json", history.getBytes(StandardCharsets.UTF_8)));
-        server.createContext("/", StatusPageBrowserTest::serveStatic);
+        server.createContext(PAGE, StatusPageBrowserTest::serveStatic);
         server.start();
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + PAGE);
     }
 
     private static void serveStatic(HttpExchange exchange) throws IOException {
-        String path = exchange.getRequestURI().getPath();
-        Path file = STATIC_ROOT.resolve(path.equals("/") ? "index.html" : path.substring(1)).normalize();
+        String path = exchange.getRequestURI().getPath().substring(PAGE.length());
+        Path file = STATIC_ROOT.resolve(path.isEmpty() ? "index.html" : path).normalize();
         if (!file.startsWith(STATIC_ROOT) || !Files.isRegularFile(file)) {
             send(exchange, 404, "text/plain", "not found".getBytes(StandardCharsets.UTF_8));
             return;
@@ -239,7 +246,7 @@ class StatusPageBrowserTest {
     /** Two replicas, one unreachable; success rate below 95 %, so degraded with two alerts. */
     private static String degradedAnswer(Instant polledAt, long requests, int tunnels) {
         return """
-                {"status": "degraded",
+                {"status": "degraded", "reason": null,
                  "checks": {"hasConnections": true, "successRateOk": false, "timeoutRateOk": true,
                             "averageResponseTimeOk": true, "memoryOk": true},
                  "figures": {"windowSeconds": 300, "requests": %1$d, "successRate": 0.9234, "timeoutRate": 0.0312,
@@ -272,7 +279,7 @@ class StatusPageBrowserTest {
     /** No ready gateway and session-service down: the API answers 503 with this body. */
     private static String unhealthyAnswer() {
         return """
-                {"status": "unhealthy",
+                {"status": "unhealthy", "reason": "SESSION_SERVICE_UNAVAILABLE",
                  "checks": {"hasConnections": false, "successRateOk": true, "timeoutRateOk": true,
                             "averageResponseTimeOk": true, "memoryOk": true},
                  "figures": {"windowSeconds": 300, "requests": 0, "successRate": 1.0, "timeoutRate": 0.0,

@@ -1,8 +1,9 @@
 /*
  * LocalBridge operator status page: plain JavaScript, no framework, no build step, no request other than to
- * this service's own API. URLs are relative (api/tunnel/health) so the page works behind a path prefix.
+ * this service's own API. It is served at /q/status/ on health-service's management port, beside the detailed
+ * cluster view it reads (/q/cluster); URLs are relative (../cluster) so the page works behind a path prefix.
  *
- * It polls GET api/tunnel/health and GET api/tunnel/history together, every pollIntervalMs of the last health
+ * It polls GET ../cluster and GET ../cluster/history together, every pollIntervalMs of the last health
  * answer (clamped to 1..10 s; 5 s until the first answer). A 503 answer is an unhealthy cluster and is shown
  * like any other; a failed request (network error, timeout, an answer that is not the health JSON) shows the
  * "health-service unreachable" banner and keeps the last data on screen, greyed.
@@ -22,8 +23,8 @@
 (() => {
   'use strict';
 
-  const HEALTH_URL = 'api/tunnel/health';
-  const HISTORY_URL = 'api/tunnel/history';
+  const HEALTH_URL = '../cluster';
+  const HISTORY_URL = '../cluster/history';
   const MIN_INTERVAL_MS = 1000;
   const MAX_INTERVAL_MS = 10000;
   const DEFAULT_INTERVAL_MS = 5000;
