@@ -11,7 +11,7 @@ public enum CloseCode {
     /** Normal closure: the agent stops, or leaves a drained connection with nothing in flight. */
     NORMAL(1000, "normal", AgentReaction.RECONNECT_AFTER_BACKOFF),
     /** Going away: process shutdown, or the gateway closing the tunnels it still holds at the end of a drain. */
-    GOING_AWAY(1001, "going_away", AgentReaction.RECONNECT_AT_ONCE),
+    GOING_AWAY(1001, "going_away", AgentReaction.RECONNECT_AFTER_BACKOFF),
     /** Protocol error: malformed frame, text message, stream-state violation, first frame not a Hello. */
     PROTOCOL_ERROR(1002, "protocol_error", AgentReaction.RECONNECT_AFTER_BACKOFF),
     /** Never sent: the connection ended without a close frame (reported by the WebSocket layer). */
@@ -34,8 +34,9 @@ public enum CloseCode {
     /** What the agent does after the gateway closed its tunnel. */
     public enum AgentReaction {
         /**
-         * Connect again without waiting: nothing is wrong with this agent, the tunnel's gateway went away (shutdown,
-         * lease moved to another replica) and the next connection lands elsewhere.
+         * Connect again without waiting: nothing is wrong with this agent or the gateway, only this one connection was
+         * fenced off (its lease moved to another replica). Closes that hit many agents at once (a replica shutting
+         * down) back off instead, so that the agents do not all come back in the same instant.
          */
         RECONNECT_AT_ONCE,
         /** Connect again after the reconnect backoff: something failed, and retrying in a tight loop would not help. */

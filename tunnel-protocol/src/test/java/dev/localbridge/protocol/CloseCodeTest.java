@@ -35,8 +35,8 @@ class CloseCodeTest {
     }
 
     @Test
-    void theAgentReconnectsAtOnceOnlyWhenTheGatewayMovedAndBacksOffOtherwise() {
-        assertThat(CloseCode.agentReaction(1001)).isEqualTo(CloseCode.AgentReaction.RECONNECT_AT_ONCE);
+    void theAgentReconnectsAtOnceOnlyWhenItsLeaseMovedAndBacksOffOtherwise() {
+        assertThat(CloseCode.agentReaction(1001)).isEqualTo(CloseCode.AgentReaction.RECONNECT_AFTER_BACKOFF);
         assertThat(CloseCode.agentReaction(4409)).isEqualTo(CloseCode.AgentReaction.RECONNECT_AT_ONCE);
         assertThat(CloseCode.agentReaction(1002)).isEqualTo(CloseCode.AgentReaction.RECONNECT_AFTER_BACKOFF);
         assertThat(CloseCode.agentReaction(4400)).isEqualTo(CloseCode.AgentReaction.RECONNECT_AFTER_BACKOFF);
