@@ -233,7 +233,7 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public String[] getVersion() {
-            return new String[] {"tunnel-agent " + version(), "protocol " + TunnelProtocol.SUBPROTOCOL_V1};
+            return new String[] {"tunnel-agent " + version(), "protocol " + TunnelProtocol.SUBPROTOCOL_V2};
         }
     }
 }

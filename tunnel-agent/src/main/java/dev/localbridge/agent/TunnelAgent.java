@@ -1,5 +1,6 @@
 package dev.localbridge.agent;
 
+import dev.localbridge.protocol.CloseCode;
 import dev.localbridge.protocol.Frame;
 import dev.localbridge.protocol.FrameCodec;
 import dev.localbridge.protocol.TunnelProtocol;
@@ -29,7 +30,7 @@ import java.util.logging.Logger;
  * local target.
  *
  * <p>Lifecycle: {@link #start()} begins connecting and returns a future that completes when the <em>first</em> tunnel
- * is up. If the gateway cannot be reached or refuses the upgrade, the agent keeps retrying in the background with
+ * is up — upgraded, and the gateway has answered the agent's Hello. If the gateway cannot be reached or refuses the upgrade, the agent keeps retrying in the background with
  * exponential backoff and full jitter, and the future stays pending until a tunnel is up (it fails only if
  * {@link #close()} is called first); await it with a timeout. After any later drop the agent reconnects on its own;
  * {@link #isConnected()}, the counters and a {@link TunnelListener} show what happens. On {@code GoAway} the agent opens
@@ -58,6 +59,8 @@ public final class TunnelAgent {
     private final TunnelConnection.Listener connectionEvents = new ConnectionEvents();
 
     private volatile TunnelConnection current;
+    /** The connection upgraded but still waiting for the gateway's Hello; part of {@link #connecting}. */
+    private TunnelConnection pending;
     private final Set<TunnelConnection> replaced = new HashSet<>();
     private boolean started;
     private boolean closing;
@@ -143,10 +146,13 @@ public final class TunnelAgent {
         firstTunnel.tryFail("the agent was closed before a tunnel came up");
         List<Future<Void>> tunnels = new ArrayList<>();
         if (current != null) {
-            tunnels.add(current.close(TunnelConnection.GOING_AWAY, "agent shutting down"));
+            tunnels.add(current.close(CloseCode.GOING_AWAY, "agent shutting down"));
+        }
+        if (pending != null) {
+            tunnels.add(pending.close(CloseCode.GOING_AWAY, "agent shutting down"));
         }
         for (TunnelConnection c : replaced) {
-            tunnels.add(c.close(TunnelConnection.GOING_AWAY, "agent shutting down"));
+            tunnels.add(c.close(CloseCode.GOING_AWAY, "agent shutting down"));
         }
         closed = Future.join(tunnels)
                 .transform(ar -> webSocketClient.close())
@@ -163,10 +169,10 @@ public final class TunnelAgent {
         vertx.executeBlocking(this::readToken, false)
                 .compose(token -> webSocketClient.connect(connectOptions(token)))
                 .onComplete(ar -> {
-                    connecting = false;
                     if (ar.succeeded()) {
                         onConnected(ar.result());
                     } else {
+                        connecting = false;
                         onConnectFailed(ar.cause());
                     }
                 });
@@ -188,7 +194,7 @@ public final class TunnelAgent {
     private WebSocketConnectOptions connectOptions(String token) {
         WebSocketConnectOptions options = new WebSocketConnectOptions()
                 .setAbsoluteURI(config.gatewayUrl().toString())
-                .addSubProtocol(TunnelProtocol.SUBPROTOCOL_V1)
+                .addSubProtocol(TunnelProtocol.SUBPROTOCOL_V2)
                 .setTimeout(15_000);
         if (!token.isEmpty()) {
             options.addHeader("Authorization", "Bearer " + token);
@@ -196,15 +202,21 @@ public final class TunnelAgent {
         return options;
     }
 
+    /** Upgraded: says hello, and waits for the gateway's ({@link ConnectionEvents#ready}) before using the tunnel. */
     private void onConnected(WebSocket ws) {
         if (closing) {
-            ws.close(TunnelConnection.GOING_AWAY, "agent shutting down");
+            connecting = false;
+            ws.close(CloseCode.GOING_AWAY.asShort(), "agent shutting down");
             return;
         }
         String id = agentId + "-" + (++sequence);
-        TunnelConnection connection = new TunnelConnection(id, ws, vertx, codec, target,
-                config.maxConcurrentStreams(), config.pingInterval(), connectionEvents);
-        connection.start();
+        pending = new TunnelConnection(id, ws, vertx, codec, target, config.maxConcurrentStreams(),
+                config.pingInterval(), connectionEvents);
+        pending.start();
+    }
+
+    private void onReady(TunnelConnection connection) {
+        String id = connection.id();
         TunnelConnection previous = current;
         current = connection;
         backoff.reset();
@@ -260,6 +272,20 @@ public final class TunnelAgent {
     private final class ConnectionEvents implements TunnelConnection.Listener {
 
         @Override
+        public void ready(TunnelConnection connection) {
+            if (connection != pending) {
+                return;
+            }
+            pending = null;
+            connecting = false;
+            if (closing) {
+                connection.close(CloseCode.GOING_AWAY, "agent shutting down");
+                return;
+            }
+            onReady(connection);
+        }
+
+        @Override
         public void goAway(TunnelConnection connection, Frame.GoAway goAway) {
             if (connection != current || connection.isReplacing() || closing) {
                 return;
@@ -273,7 +299,13 @@ public final class TunnelAgent {
         }
 
         @Override
-        public void closed(TunnelConnection connection, String why) {
+        public void closed(TunnelConnection connection, String why, CloseCode.AgentReaction reaction) {
+            if (connection == pending) {
+                pending = null;
+                connecting = false;
+                onConnectFailed(new IllegalStateException("closed before the gateway's hello: " + why));
+                return;
+            }
             if (replaced.remove(connection)) {
                 LOG.fine(() -> "[" + connection.id() + "] replaced tunnel closed: " + why);
                 return;
@@ -289,6 +321,10 @@ public final class TunnelAgent {
             } else if (connecting) {
                 LOG.info("tunnel down: " + why + " connection=" + connection.id()
                         + ", a new tunnel is already being opened");
+            } else if (reaction == CloseCode.AgentReaction.RECONNECT_AT_ONCE) {
+                LOG.info("tunnel down: " + why + " connection=" + connection.id() + ", reconnecting now");
+                vertx.cancelTimer(retryTimer);
+                connect();
             } else {
                 Duration delay = backoff.next();
                 LOG.info("tunnel down: " + why + " connection=" + connection.id() + ", reconnecting in "

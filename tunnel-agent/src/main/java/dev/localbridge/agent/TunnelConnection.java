@@ -1,10 +1,13 @@
 package dev.localbridge.agent;
 
+import dev.localbridge.protocol.Capabilities;
+import dev.localbridge.protocol.CloseCode;
 import dev.localbridge.protocol.Frame;
 import dev.localbridge.protocol.GoAwayReason;
 import dev.localbridge.protocol.FrameCodec;
 import dev.localbridge.protocol.ProtocolException;
 import dev.localbridge.protocol.ResetReason;
+import dev.localbridge.protocol.TunnelProtocol;
 import dev.localbridge.protocol.vertx.FrameWriter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -15,29 +18,39 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * One tunnel: a WebSocket to the gateway carrying many streams. Decodes frames and dispatches them to one
- * {@link StreamForwarder} per stream, answers and sends pings, and closes itself when the gateway breaks the
- * protocol (1002) or has been silent for three ping intervals (4408). Confined to the agent's event loop.
+ * One tunnel: a WebSocket to the gateway carrying many streams. Opens with {@link Frame.Hello} and is ready once the
+ * gateway's Hello is back; then decodes frames and dispatches them to one {@link StreamForwarder} per stream (sending
+ * {@link Frame.Accept} for each stream it takes), answers and sends pings, and closes itself when the gateway breaks the
+ * protocol (1002), says no Hello in time (4400) or has been silent for three ping intervals (4408). Confined to the
+ * agent's event loop.
  */
 final class TunnelConnection implements FrameSink {
 
     /** What the agent needs to hear from a connection. Called on the event loop. */
     interface Listener {
+        /** The gateway answered the Hello: the tunnel carries streams from now on. */
+        void ready(TunnelConnection connection);
+
         /** The gateway is draining this connection. */
         void goAway(TunnelConnection connection, Frame.GoAway goAway);
 
-        /** The WebSocket is closed; {@code why} is a human-readable reason for the log. */
-        void closed(TunnelConnection connection, String why);
+        /**
+         * The WebSocket is closed; {@code why} is a human-readable reason for the log, {@code reaction} what to do
+         * next (the gateway's close code decides it; a close of the agent's own making always backs off).
+         */
+        void closed(TunnelConnection connection, String why, CloseCode.AgentReaction reaction);
     }
 
-    static final short NORMAL = 1000;
-    static final short GOING_AWAY = 1001;
-    static final short PROTOCOL_ERROR = 1002;
-    static final short KEEPALIVE_TIMEOUT = 4408;
+    /** What the agent announces in its Hello. */
+    static final List<String> CAPABILITIES = List.of(Capabilities.ACCEPT);
+
+    /** How long the agent waits for the gateway's Hello before it gives up on the connection. */
+    static final Duration HELLO_TIMEOUT = Duration.ofSeconds(10);
 
     private static final Logger LOG = Logger.getLogger(TunnelConnection.class.getName());
 
@@ -62,7 +75,9 @@ final class TunnelConnection implements FrameSink {
     private volatile boolean closing;
     private long lastReceived = System.nanoTime();
     private long pingTimer = -1;
+    private long helloTimer = -1;
     private long pingSequence;
+    private boolean ready;
 
     TunnelConnection(String id, WebSocket ws, Vertx vertx, FrameCodec codec, LocalTarget target, int maxStreams,
             Duration pingInterval, Listener listener) {
@@ -81,7 +96,7 @@ final class TunnelConnection implements FrameSink {
         return id;
     }
 
-    /** Installs the handlers and starts the keepalive. */
+    /** Installs the handlers, says hello and starts the keepalive. */
     void start() {
         ws.binaryMessageHandler(this::onMessage);
         ws.textMessageHandler(text -> {
@@ -96,8 +111,19 @@ final class TunnelConnection implements FrameSink {
             }
         });
         ws.closeHandler(v -> onClosed());
+        send(new Frame.Hello(TunnelProtocol.VERSION, CAPABILITIES));
+        helloTimer = vertx.setTimer(HELLO_TIMEOUT.toMillis(), t -> {
+            if (!ready) {
+                close(CloseCode.HELLO_TIMEOUT, "no hello from the gateway within " + HELLO_TIMEOUT.toMillis() + " ms");
+            }
+        });
         long intervalMillis = Math.max(1, pingIntervalNanos / 1_000_000);
         pingTimer = vertx.setPeriodic(intervalMillis, t -> keepalive());
+    }
+
+    /** Whether the gateway's Hello has arrived. */
+    boolean isReady() {
+        return ready;
     }
 
     private void onMessage(Buffer message) {
@@ -107,6 +133,10 @@ final class TunnelConnection implements FrameSink {
             frame = codec.decode(message.getBytes());
         } catch (ProtocolException e) {
             protocolError("malformed frame: " + e.getMessage());
+            return;
+        }
+        if (!ready) {
+            beforeHello(frame);
             return;
         }
         switch (frame) {
@@ -142,6 +172,26 @@ final class TunnelConnection implements FrameSink {
             case Frame.ResponseHead h -> protocolError("unexpected response head from the gateway");
             case Frame.ResponseBody b -> protocolError("unexpected response body from the gateway");
             case Frame.ResponseEnd e -> protocolError("unexpected response end from the gateway");
+            case Frame.Accept a -> protocolError("unexpected accept from the gateway");
+            case Frame.Hello h -> protocolError("a second hello from the gateway");
+        }
+    }
+
+    /** The gateway's first frame must be its Hello; a GoAway is let through, since its close follows. */
+    private void beforeHello(Frame frame) {
+        switch (frame) {
+            case Frame.Hello h when h.version() == TunnelProtocol.VERSION -> {
+                ready = true;
+                vertx.cancelTimer(helloTimer);
+                LOG.fine(() -> "[" + id + "] gateway hello, capabilities " + h.capabilities());
+                listener.ready(this);
+            }
+            case Frame.Hello h -> protocolError("gateway speaks protocol version " + h.version() + ", this agent "
+                    + TunnelProtocol.VERSION);
+            case Frame.GoAway g -> LOG.info(() -> "[" + id + "] gateway sent goaway before its hello ("
+                    + g.reason() + (g.message().isEmpty() ? "" : ": " + g.message()) + ")");
+            default -> protocolError("the gateway's first frame is a " + frame.getClass().getSimpleName()
+                    + ", not a hello");
         }
     }
 
@@ -163,6 +213,8 @@ final class TunnelConnection implements FrameSink {
         }
         StreamForwarder stream = new StreamForwarder(id, head, this, this::streamClosed);
         streams.put(streamId, stream);
+        // Ahead of anything the local request produces: the gateway learns the stream was taken and started.
+        send(new Frame.Accept(streamId));
         stream.start(target);
     }
 
@@ -178,15 +230,15 @@ final class TunnelConnection implements FrameSink {
     private void streamClosed(StreamForwarder stream) {
         streams.remove(stream.id(), stream);
         if (closeWhenIdle && streams.isEmpty()) {
-            close(NORMAL, "replaced by a new tunnel");
+            close(CloseCode.NORMAL, "replaced by a new tunnel");
         }
     }
 
     private void keepalive() {
         long silent = System.nanoTime() - lastReceived;
         if (silent >= 3 * pingIntervalNanos) {
-            close(KEEPALIVE_TIMEOUT, "keepalive timeout: gateway silent for " + Duration.ofNanos(silent).toMillis()
-                    + " ms");
+            close(CloseCode.KEEPALIVE_TIMEOUT, "keepalive timeout: gateway silent for "
+                    + Duration.ofNanos(silent).toMillis() + " ms");
             return;
         }
         send(new Frame.Ping(++pingSequence));
@@ -201,8 +253,8 @@ final class TunnelConnection implements FrameSink {
     }
 
     private void protocolError(String reason) {
-        LOG.warning(() -> "[" + id + "] protocol error, closing the tunnel with 1002: " + reason);
-        close(PROTOCOL_ERROR, reason);
+        LOG.warning(() -> "[" + id + "] protocol error, closing the tunnel: " + reason);
+        close(CloseCode.PROTOCOL_ERROR, reason);
     }
 
     /**
@@ -228,7 +280,7 @@ final class TunnelConnection implements FrameSink {
         draining = true;
         closeWhenIdle = true;
         if (streams.isEmpty()) {
-            close(NORMAL, "replaced by a new tunnel");
+            close(CloseCode.NORMAL, "replaced by a new tunnel");
         }
     }
 
@@ -241,13 +293,13 @@ final class TunnelConnection implements FrameSink {
     }
 
     /** Closes the WebSocket with the code and reason; the future completes once it is closed. */
-    Future<Void> close(short code, String reason) {
+    Future<Void> close(CloseCode code, String reason) {
         closing = true;
         if (closeCause == null) {
-            closeCause = reason + " (" + code + ")";
+            closeCause = reason + " (" + code.code() + ")";
         }
         if (!ws.isClosed()) {
-            ws.close(code, truncate(reason));
+            ws.close(code.asShort(), truncate(reason));
         }
         return closedPromise.future();
     }
@@ -259,13 +311,18 @@ final class TunnelConnection implements FrameSink {
 
     private void onClosed() {
         vertx.cancelTimer(pingTimer);
+        vertx.cancelTimer(helloTimer);
         for (StreamForwarder s : new ArrayList<>(streams.values())) {
             s.abort();
         }
         streams.clear();
+        // The gateway's code decides only when the gateway closed; trouble on this side (our own close, a
+        // connection error) always backs off.
+        CloseCode.AgentReaction reaction = closeCause != null ? CloseCode.AgentReaction.RECONNECT_AFTER_BACKOFF
+                : CloseCode.agentReaction(ws.closeStatusCode() == null ? null : (int) ws.closeStatusCode());
         String why = closeCause != null ? closeCause : describeRemoteClose();
         closedPromise.tryComplete();
-        listener.closed(this, why);
+        listener.closed(this, why, reaction);
     }
 
     private String describeRemoteClose() {

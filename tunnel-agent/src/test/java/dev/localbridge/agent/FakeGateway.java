@@ -1,5 +1,6 @@
 package dev.localbridge.agent;
 
+import dev.localbridge.protocol.Capabilities;
 import dev.localbridge.protocol.Frame;
 import dev.localbridge.protocol.FrameCodec;
 import dev.localbridge.protocol.FrameLimits;
@@ -13,11 +14,15 @@ import io.vertx.core.http.ServerWebSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** A minimal gateway for agent tests: accepts tunnels on /ws/tunnel and lets a test exchange frames. */
+/**
+ * A minimal gateway for agent tests: accepts tunnels on /ws/tunnel, answers the agent's Hello (unless told not to) and
+ * lets a test exchange frames.
+ */
 final class FakeGateway {
 
     private static final FrameCodec CODEC = new FrameCodec();
@@ -25,11 +30,13 @@ final class FakeGateway {
     final BlockingQueue<Tunnel> tunnels = new LinkedBlockingQueue<>();
     final BlockingQueue<String> authorizations = new LinkedBlockingQueue<>();
     volatile int rejectWith;
+    /** When false, new tunnels do not answer the agent's Hello (the test sends whatever it likes instead). */
+    volatile boolean answerHello = true;
     private final HttpServer server;
 
     FakeGateway(Vertx vertx) throws Exception {
         server = vertx.createHttpServer(new HttpServerOptions()
-                .setWebSocketSubProtocols(List.of(TunnelProtocol.SUBPROTOCOL_V1))
+                .setWebSocketSubProtocols(List.of(TunnelProtocol.SUBPROTOCOL_V2))
                 // the gateway's own limits: a full body chunk plus its frame header is one message of this size
                 .setMaxWebSocketFrameSize(FrameLimits.DEFAULT.maxMessageBytes())
                 .setMaxWebSocketMessageSize(FrameLimits.DEFAULT.maxMessageBytes()));
@@ -40,7 +47,7 @@ final class FakeGateway {
             } else if (rejectWith != 0) {
                 request.response().setStatusCode(rejectWith).end();
             } else {
-                request.toWebSocket().onSuccess(ws -> tunnels.add(new Tunnel(ws)));
+                request.toWebSocket().onSuccess(ws -> tunnels.add(new Tunnel(ws, answerHello)));
             }
         });
         server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -62,20 +69,35 @@ final class FakeGateway {
         server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    /** The gateway side of one agent connection. */
+    /**
+     * The gateway side of one agent connection. Every frame the agent sent is in {@link #all}, in order; {@link #received}
+     * holds those after its Hello, and {@link #hello} the Hello itself.
+     */
     static final class Tunnel {
         final ServerWebSocket ws;
         final BlockingQueue<Frame> received = new LinkedBlockingQueue<>();
+        final List<Frame> all = new CopyOnWriteArrayList<>();
+        volatile Frame.Hello hello;
         volatile Short closeCode;
         volatile String closeReason;
 
-        Tunnel(ServerWebSocket ws) {
+        Tunnel(ServerWebSocket ws, boolean answerHello) {
             this.ws = ws;
             ws.binaryMessageHandler(b -> {
+                Frame frame;
                 try {
-                    received.add(CODEC.decode(b.getBytes()));
+                    frame = CODEC.decode(b.getBytes());
                 } catch (ProtocolException e) {
                     throw new AssertionError(e);
+                }
+                all.add(frame);
+                if (hello == null && frame instanceof Frame.Hello h) {
+                    hello = h;
+                    if (answerHello) {
+                        send(new Frame.Hello(TunnelProtocol.VERSION, List.of(Capabilities.ACCEPT)));
+                    }
+                } else {
+                    received.add(frame);
                 }
             });
             ws.closeHandler(v -> {
@@ -92,7 +114,7 @@ final class FakeGateway {
             ws.writeBinaryMessage(Buffer.buffer(bytes));
         }
 
-        /** The next frame that is not a ping, pong or window update unless {@code accept} wants those too. */
+        /** The next frame that is not a ping, pong, window update or accept, unless {@code accept} wants those too. */
         <T extends Frame> T next(Class<T> type) throws InterruptedException {
             return next(type, f -> true);
         }
@@ -105,7 +127,7 @@ final class FakeGateway {
                     return type.cast(f);
                 }
                 if (f != null && !(f instanceof Frame.Ping) && !(f instanceof Frame.Pong)
-                        && !(f instanceof Frame.WindowUpdate) && !type.isInstance(f)) {
+                        && !(f instanceof Frame.WindowUpdate) && !(f instanceof Frame.Accept) && !type.isInstance(f)) {
                     throw new AssertionError("expected " + type.getSimpleName() + " but got " + f);
                 }
             }

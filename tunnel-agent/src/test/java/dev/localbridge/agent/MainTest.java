@@ -53,7 +53,7 @@ class MainTest {
         int code = commandLine(new Main()).execute("--version");
 
         assertThat(code).isZero();
-        assertThat(out.toString()).contains("tunnel-agent").contains("localbridge.tunnel.v1");
+        assertThat(out.toString()).contains("tunnel-agent").contains("localbridge.tunnel.v2");
     }
 
     @Test

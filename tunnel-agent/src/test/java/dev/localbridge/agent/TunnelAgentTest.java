@@ -3,6 +3,8 @@ package dev.localbridge.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.localbridge.protocol.Capabilities;
+import dev.localbridge.protocol.CloseCode;
 import dev.localbridge.protocol.Frame;
 import dev.localbridge.protocol.FrameCodec;
 import dev.localbridge.protocol.GoAwayReason;
@@ -110,8 +112,107 @@ class TunnelAgentTest {
         assertThat(agent.isConnected()).isTrue();
         assertThat(agent.connectCount()).isEqualTo(1);
         assertThat(gateway.authorizations.poll()).isEqualTo("Bearer test-token");
-        assertThat(tunnel.ws.subProtocol()).isEqualTo(TunnelProtocol.SUBPROTOCOL_V1);
+        assertThat(tunnel.ws.subProtocol()).isEqualTo(TunnelProtocol.SUBPROTOCOL_V2);
         assertThat(events).containsExactly("up " + agent.connectionId());
+    }
+
+    @Test
+    void saysHelloFirstAndIsUpOnlyOnceTheGatewayAnswersWithItsOwn() throws Exception {
+        gateway.answerHello = false;
+        agent = new TunnelAgent(vertx, config());
+        CompletableFuture<Void> up = agent.start().toCompletionStage().toCompletableFuture();
+        FakeGateway.Tunnel tunnel = gateway.nextTunnel();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> tunnel.hello != null);
+        assertThat(tunnel.all.getFirst()).as("the first frame").isSameAs(tunnel.hello);
+        assertThat(tunnel.hello.version()).isEqualTo(TunnelProtocol.VERSION);
+        assertThat(tunnel.hello.capabilities()).containsExactly(Capabilities.ACCEPT);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> !up.isDone() && !agent.isConnected());
+
+        tunnel.send(new Frame.Hello(TunnelProtocol.VERSION, List.of()));
+
+        up.get(10, TimeUnit.SECONDS);
+        assertThat(agent.isConnected()).isTrue();
+        tunnel.send(get(1, "/api/tags"));
+        assertThat(tunnel.next(Frame.ResponseHead.class).status()).isEqualTo(200);
+    }
+
+    @Test
+    void closesWithProtocolErrorWhenTheGatewaysFirstFrameIsNotAHello() throws Exception {
+        gateway.answerHello = false;
+        agent = new TunnelAgent(vertx, config());
+        agent.start();
+        FakeGateway.Tunnel tunnel = gateway.nextTunnel();
+        await().atMost(Duration.ofSeconds(10)).until(() -> tunnel.hello != null);
+
+        tunnel.send(get(1, "/api/tags"));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> tunnel.closeCode != null);
+        assertThat(tunnel.closeCode).isEqualTo((short) CloseCode.PROTOCOL_ERROR.code());
+        assertThat(tunnel.all).as("nothing forwarded").noneMatch(f -> f instanceof Frame.ResponseHead
+                || f instanceof Frame.Accept);
+    }
+
+    @Test
+    void acceptsEachStreamItTakesBeforeAnsweringItAndNotThoseItRefuses() throws Exception {
+        CompletableFuture<HttpServerRequest> held = new CompletableFuture<>();
+        target = req -> {
+            if (req.path().endsWith("/slow")) {
+                held.complete(req);
+            } else {
+                req.response().end("ok");
+            }
+        };
+        FakeGateway.Tunnel tunnel = startAgent(config().withMaxConcurrentStreams(1));
+
+        tunnel.send(get(1, "/slow"));
+        HttpServerRequest slow = held.get(10, TimeUnit.SECONDS);
+        tunnel.send(get(3, "/fast"));
+        assertThat(tunnel.next(Frame.Reset.class).reason()).isEqualTo(ResetReason.REFUSED_STREAM);
+        slow.response().end("done");
+        tunnel.next(Frame.ResponseHead.class, h -> h.streamId() == 1);
+        assertThat(body(tunnel, 1)).isEqualTo("done");
+        tunnel.send(get(5, "/fast"));
+        tunnel.next(Frame.ResponseHead.class, h -> h.streamId() == 5);
+        assertThat(body(tunnel, 5)).isEqualTo("ok");
+
+        List<Frame> frames = tunnel.all;
+        assertThat(frames.stream().filter(f -> f instanceof Frame.Accept).map(Frame::streamId))
+                .as("one accept per stream taken, none for the refused one").containsExactly(1, 5);
+        for (int stream : new int[] {1, 5}) {
+            int accept = indexOf(frames, f -> f instanceof Frame.Accept && f.streamId() == stream);
+            int head = indexOf(frames, f -> f instanceof Frame.ResponseHead && f.streamId() == stream);
+            assertThat(accept).as("accept of stream %d before its response head", stream).isLessThan(head);
+        }
+    }
+
+    private static int indexOf(List<Frame> frames, java.util.function.Predicate<Frame> which) {
+        for (int i = 0; i < frames.size(); i++) {
+            if (which.test(frames.get(i))) {
+                return i;
+            }
+        }
+        throw new AssertionError("no such frame in " + frames);
+    }
+
+    @Test
+    void reconnectsAtOnceWhenItsLeaseIsTakenOverAndAfterTheBackoffOtherwise() throws Exception {
+        FakeGateway.Tunnel tunnel = startAgent(config()
+                .withReconnectBackoff(Duration.ofSeconds(3), Duration.ofSeconds(3)));
+
+        long start = System.nanoTime();
+        tunnel.ws.close(CloseCode.LEASE_TAKEN_OVER.asShort(), "lease taken over");
+        FakeGateway.Tunnel second = gateway.nextTunnel();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("4409: no backoff")
+                .isLessThan(Duration.ofMillis(2500));
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.connectCount() == 2 && agent.isConnected());
+
+        start = System.nanoTime();
+        second.ws.close(CloseCode.INTERNAL_ERROR.asShort(), "boom");
+        gateway.nextTunnel();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("1011: the backoff's minimum")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(2900));
     }
 
     @Test

@@ -9,7 +9,8 @@ import java.util.Objects;
  * message; {@link FrameCodec} gives the byte layout, which {@code docs/protocol.md} documents.
  *
  * <p>Streams are opened by the gateway ({@link RequestHead}) and carry one HTTP exchange each. Connection-level frames
- * ({@link Ping}, {@link Pong}, {@link GoAway}) use stream id 0.
+ * ({@link Hello}, {@link Ping}, {@link Pong}, {@link GoAway}) use stream id 0. The first frame each way is a
+ * {@link Hello} (protocol version 2, {@link TunnelProtocol#SUBPROTOCOL_V2}).
  */
 public sealed interface Frame {
 
@@ -127,5 +128,36 @@ public sealed interface Frame {
         public int streamId() {
             return 0;
         }
+    }
+
+    /**
+     * Each way, first: the sender's protocol version and the optional features it supports. The agent sends it as
+     * its first frame; the gateway answers with its own and only then routes requests to the tunnel.
+     *
+     * @param version      the protocol version the sender speaks ({@link TunnelProtocol#VERSION})
+     * @param capabilities short names of optional features ({@link Capabilities}), each at most once, in the
+     *                     sender's order
+     */
+    record Hello(int version, List<String> capabilities) implements Frame {
+        public Hello {
+            capabilities = List.copyOf(capabilities);
+        }
+
+        /** Whether the sender announced {@code capability}. */
+        public boolean has(String capability) {
+            return capabilities.contains(capability);
+        }
+
+        @Override
+        public int streamId() {
+            return 0;
+        }
+    }
+
+    /**
+     * Agent to gateway: the agent has taken the stream and started the local request. Sent only by an agent that
+     * announced {@link Capabilities#ACCEPT}; a stream that stays unaccepted tells the gateway the agent is stuck.
+     */
+    record Accept(int streamId) implements Frame {
     }
 }

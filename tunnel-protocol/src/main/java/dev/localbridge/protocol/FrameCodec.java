@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Encodes and decodes {@link Frame}s (protocol version 1). The layout is documented in {@code docs/protocol.md}:
+ * Encodes and decodes {@link Frame}s (protocol version 2: version 1 plus Hello and Accept). The layout is documented in {@code docs/protocol.md}:
  * a 6-byte header (type, flags, stream id, big-endian) followed by a type-specific payload.
  *
  * <p>The decoder is strict: every length is checked against the message and against {@link FrameLimits}, strings must
@@ -37,6 +37,8 @@ public final class FrameCodec {
     static final byte PING = 0x09;
     static final byte PONG = 0x0A;
     static final byte GOAWAY = 0x0B;
+    static final byte HELLO = 0x0C;
+    static final byte ACCEPT = 0x0D;
 
     /** Flag of head frames: no body follows. */
     static final byte FLAG_END_STREAM = 0x01;
@@ -108,7 +110,51 @@ public final class FrameCodec {
             case Frame.Ping p -> ping(PING, p.payload());
             case Frame.Pong p -> ping(PONG, p.payload());
             case Frame.GoAway g -> coded(GOAWAY, 0, g.reason().code(), g.message());
+            case Frame.Hello h -> hello(h);
+            case Frame.Accept a -> empty(ACCEPT, streamId(a));
         };
+    }
+
+    private byte[] hello(Frame.Hello h) {
+        if (h.version() < 1 || h.version() > 0xFFFF) {
+            throw new IllegalArgumentException("protocol version out of range: " + h.version());
+        }
+        String problem = capabilitiesProblem(h.capabilities());
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        int size = 2 + 1;
+        for (String name : h.capabilities()) {
+            size += 1 + name.length();
+        }
+        ByteBuffer b = allocate(size);
+        writeHeader(b, HELLO, 0, 0);
+        b.putShort((short) h.version());
+        b.put((byte) h.capabilities().size());
+        for (String name : h.capabilities()) {
+            b.put((byte) name.length()).put(ascii(name));
+        }
+        return b.array();
+    }
+
+    /**
+     * Why a capability list is refused, or {@code null}: at most {@link TunnelProtocol#MAX_CAPABILITIES} well-formed
+     * names ({@link Capabilities#isValidName}), none twice — so that every Hello has exactly one encoding.
+     */
+    static String capabilitiesProblem(List<String> names) {
+        if (names.size() > TunnelProtocol.MAX_CAPABILITIES) {
+            return names.size() + " capabilities, limit " + TunnelProtocol.MAX_CAPABILITIES;
+        }
+        for (int i = 0; i < names.size(); i++) {
+            if (!Capabilities.isValidName(names.get(i))) {
+                return "capability " + (i + 1) + " is not a name of 1-" + TunnelProtocol.MAX_CAPABILITY_BYTES
+                        + " characters a-z 0-9 . - starting with a letter";
+            }
+            if (names.subList(0, i).contains(names.get(i))) {
+                return "capability " + names.get(i) + " is announced twice";
+            }
+        }
+        return null;
     }
 
     private byte[] data(byte type, int streamId, byte[] data) {
@@ -375,6 +421,15 @@ public final class FrameCodec {
                     }
                     yield new Frame.GoAway(reason, readReason(message));
                 }
+                case HELLO -> {
+                    flags(type, flags, 0);
+                    connection(type, streamId);
+                    yield readHello(message);
+                }
+                case ACCEPT -> {
+                    flags(type, flags, 0);
+                    yield new Frame.Accept(stream(type, streamId));
+                }
                 default -> throw new ProtocolException(UNKNOWN_TYPE, String.format("frame type 0x%02x", type));
             };
             if (message.hasRemaining()) {
@@ -412,6 +467,30 @@ public final class FrameCodec {
         byte[] data = new byte[message.remaining()];
         message.get(data);
         return data;
+    }
+
+    private static Frame.Hello readHello(ByteBuffer message) throws ProtocolException {
+        int version = message.getShort() & 0xFFFF;
+        if (version == 0) {
+            throw new ProtocolException(BAD_FIELD, "protocol version 0");
+        }
+        int count = message.get() & 0xFF;
+        if (count > TunnelProtocol.MAX_CAPABILITIES) {
+            throw new ProtocolException(OVERSIZED, count + " capabilities, limit " + TunnelProtocol.MAX_CAPABILITIES);
+        }
+        List<String> names = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int length = message.get() & 0xFF;
+            if (length > TunnelProtocol.MAX_CAPABILITY_BYTES) {
+                throw new ProtocolException(OVERSIZED, "capability name of " + length + " bytes");
+            }
+            names.add(readString(message, length, "capability name"));
+        }
+        String problem = capabilitiesProblem(names);
+        if (problem != null) {
+            throw new ProtocolException(BAD_FIELD, problem);
+        }
+        return new Frame.Hello(version, names);
     }
 
     private String readReason(ByteBuffer message) throws ProtocolException {

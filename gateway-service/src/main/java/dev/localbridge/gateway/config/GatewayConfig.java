@@ -32,6 +32,20 @@ public interface GatewayConfig {
     @WithDefault("30000")
     long pingInterval();
 
+    /**
+     * Milliseconds an agent has after the upgrade to send its Hello; a silent connection is then closed with 4400
+     * ({@code TUNNEL_HELLO_TIMEOUT}).
+     */
+    @WithDefault("5000")
+    long helloTimeout();
+
+    /**
+     * Milliseconds after which a stream the agent has not accepted marks its tunnel unresponsive: requests then prefer
+     * the user's other tunnels ({@code TUNNEL_STREAM_ACCEPT_TIMEOUT}).
+     */
+    @WithDefault("5000")
+    long streamAcceptTimeout();
+
     /** Live tunnel connections allowed per user ({@code TUNNEL_MAX_CONNECTIONS_PER_USER}). */
     @WithDefault("5")
     int maxConnectionsPerUser();

@@ -12,6 +12,7 @@ import dev.localbridge.gateway.config.GatewayConfig;
 import dev.localbridge.gateway.metrics.TunnelMetrics;
 import dev.localbridge.gateway.tunnel.LocalTunnels;
 import dev.localbridge.gateway.tunnel.TunnelConnection;
+import dev.localbridge.protocol.CloseCode;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 
@@ -83,7 +84,7 @@ public class Drain {
         if (left > 0 || metrics.requestsInFlight() > 0) {
             LOG.warnf("drain deadline of %d ms reached: closing %d tunnels with %d streams still in flight, %d"
                     + " requests unanswered", timeoutMillis, left, streams(), metrics.requestsInFlight());
-            tunnels.all().forEach(t -> t.close(1001, "gateway shutting down"));
+            tunnels.all().forEach(t -> t.close(CloseCode.GOING_AWAY, "gateway shutting down"));
         }
         LOG.infof("drained %d tunnels in %d ms", initial, (System.nanoTime() - start) / 1_000_000);
     }

@@ -1,7 +1,6 @@
 package dev.localbridge.gateway.metrics;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -9,6 +8,7 @@ import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.localbridge.protocol.CloseCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -51,8 +51,8 @@ public class TunnelMetrics {
         MemoryUse.register(registry);
         // Series that exist from startup at 0, so that Prometheus' increase() sees their first event and the alert
         // rules and dashboard always find them (a counter created at its first event loses that event to rate()).
-        for (String reason : List.of("normal", "going_away", "protocol_error", "connection_lost", "keepalive_timeout")) {
-            registry.counter("localbridge.tunnel.disconnects", "reason", reason);
+        for (CloseCode code : CloseCode.values()) {
+            registry.counter("localbridge.tunnel.disconnects", "reason", code.label());
         }
         for (int status : new int[] {400, 401, 429, 503}) {
             registry.counter("localbridge.tunnel.handshake.rejections", "status", Integer.toString(status));

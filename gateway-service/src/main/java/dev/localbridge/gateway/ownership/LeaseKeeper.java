@@ -17,6 +17,7 @@ import dev.localbridge.gateway.failure.ErrorCode;
 import dev.localbridge.gateway.failure.TunnelFailure;
 import dev.localbridge.gateway.tunnel.LocalTunnels;
 import dev.localbridge.gateway.tunnel.TunnelConnection;
+import dev.localbridge.protocol.CloseCode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -35,7 +36,6 @@ final class LeaseKeeper {
 
     private static final Logger LOG = Logger.getLogger(LeaseKeeper.class);
     /** Close code for a connection whose lease another replica took over (docs/protocol.md). */
-    static final int LEASE_TAKEN_OVER = 4409;
     private static final int REACQUIRE_CONCURRENCY = 16;
 
     /** A lease this replica believes it holds. */
@@ -234,8 +234,8 @@ final class LeaseKeeper {
         TunnelConnection tunnel = tunnels.byId(connectionId);
         if (tunnel != null) {
             LOG.warnf("tunnel %s: lease taken over by another node (user %s): closing it with %d", connectionId,
-                    tunnel.userId(), LEASE_TAKEN_OVER);
-            tunnel.close(LEASE_TAKEN_OVER, "lease taken over");
+                    tunnel.userId(), CloseCode.LEASE_TAKEN_OVER.code());
+            tunnel.close(CloseCode.LEASE_TAKEN_OVER, "lease taken over");
         }
     }
 

@@ -72,14 +72,12 @@ public class LocalTunnels {
     }
 
     /**
-     * The user's connection that should take the next request: the one with the fewest streams in flight among those
-     * accepting streams and not draining, or {@code null} when the user has none here.
+     * The user's connection that should take the next request, skipping those in {@code avoid}, or {@code null} when
+     * the user has none here. Only connections that accept streams (the agent said hello; nobody is closing) and are
+     * not draining count. Among them a responsive one wins over an {@link TunnelConnection#unresponsive() unresponsive}
+     * one — an unresponsive connection is used only when it is the user's only choice — and then the one with the
+     * fewest streams in flight.
      */
-    public TunnelConnection pick(String userId) {
-        return pick(userId, Set.of(), false);
-    }
-
-    /** Like {@link #pick(String)}, skipping the connections in {@code avoid}. */
     public TunnelConnection pick(String userId, Set<String> avoid) {
         return pick(userId, avoid, false);
     }
@@ -95,10 +93,16 @@ public class LocalTunnels {
             return null;
         }
         TunnelConnection best = null;
+        boolean bestUnresponsive = false;
         for (TunnelConnection tunnel : tunnels.active()) {
-            if (tunnel.acceptsStreams() && (draining || !tunnel.draining()) && !avoid.contains(tunnel.id())
-                    && (best == null || tunnel.streamsInFlight() < best.streamsInFlight())) {
+            if (!tunnel.acceptsStreams() || (!draining && tunnel.draining()) || avoid.contains(tunnel.id())) {
+                continue;
+            }
+            boolean unresponsive = tunnel.unresponsive();
+            if (best == null || (bestUnresponsive && !unresponsive)
+                    || (bestUnresponsive == unresponsive && tunnel.streamsInFlight() < best.streamsInFlight())) {
                 best = tunnel;
+                bestUnresponsive = unresponsive;
             }
         }
         return best;

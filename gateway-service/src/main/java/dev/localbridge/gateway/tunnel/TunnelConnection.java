@@ -5,16 +5,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
+import dev.localbridge.protocol.Capabilities;
+import dev.localbridge.protocol.CloseCode;
 import dev.localbridge.protocol.Frame;
 import dev.localbridge.protocol.FrameCodec;
 import dev.localbridge.protocol.GoAwayReason;
 import dev.localbridge.protocol.Header;
 import dev.localbridge.protocol.ProtocolException;
+import dev.localbridge.protocol.TunnelProtocol;
 import dev.localbridge.protocol.vertx.FrameWriter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -23,6 +27,10 @@ import io.vertx.core.http.ServerWebSocket;
 
 /**
  * One agent's WebSocket: the multiplexer between its frames and the {@link TunnelStream}s of the requests it carries.
+ *
+ * <p>A connection takes streams only once the agent has said {@link Frame.Hello} and the gateway has answered with its
+ * own ({@link #acceptsStreams()}): a WebSocket client that holds a valid token but does not speak the protocol is never
+ * routed to, and is closed with {@link CloseCode#HELLO_TIMEOUT} when it stays silent.
  *
  * <p>Threading: WebSocket events arrive on the socket's event loop; each stream frame is handed to the context of the
  * stream it belongs to. Writing frames is safe from any thread (Vert.x orders and flushes them on the socket's loop).
@@ -37,8 +45,7 @@ public final class TunnelConnection {
     private final FrameWriter writer;
     private final FrameCodec codec;
     private final TunnelEvents events;
-    private final int maxStreams;
-    private final long pingIntervalMillis;
+    private final Settings settings;
     private final Instant connectedAt = Instant.now();
     private final Map<Integer, TunnelStream> streams = new ConcurrentHashMap<>();
     private final Set<TunnelStream> waitingForDrain = ConcurrentHashMap.newKeySet();
@@ -47,6 +54,11 @@ public final class TunnelConnection {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong bytesToAgent = new AtomicLong();
     private final AtomicLong bytesFromAgent = new AtomicLong();
+    /**
+     * Streams the agent has neither accepted nor answered yet, by id, with the time they were opened (nanoTime). Ids
+     * increase with time, so the first entry is the oldest: {@link #unresponsive()} looks at one entry.
+     */
+    private final ConcurrentSkipListMap<Integer, Long> unaccepted = new ConcurrentSkipListMap<>();
 
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile long rttNanos = -1;
@@ -56,19 +68,32 @@ public final class TunnelConnection {
     private volatile boolean agentGoingAway;
     private volatile boolean draining;
     private volatile long epoch;
+    /** The agent's Hello, once it arrived and was answered; {@code null} before. */
+    private volatile Frame.Hello agentHello;
     private Vertx vertx;
     private long keepaliveTimer = -1;
+    private long helloTimer = -1;
+
+    /**
+     * The timing and size rules of one connection.
+     *
+     * @param maxStreams          streams in flight at most
+     * @param pingIntervalMillis  keepalive interval; silent for three of them closes the tunnel
+     * @param helloTimeoutMillis  time the agent has after the upgrade to say Hello
+     * @param acceptTimeoutMillis age at which a stream the agent has not accepted makes the tunnel unresponsive
+     */
+    record Settings(int maxStreams, long pingIntervalMillis, long helloTimeoutMillis, long acceptTimeoutMillis) {
+    }
 
     TunnelConnection(String id, String userId, ServerWebSocket socket, FrameCodec codec, TunnelEvents events,
-            int maxStreams, long pingIntervalMillis) {
+            Settings settings) {
         this.id = id;
         this.userId = userId;
         this.socket = socket;
         this.writer = new FrameWriter(socket);
         this.codec = codec;
         this.events = events;
-        this.maxStreams = maxStreams;
-        this.pingIntervalMillis = pingIntervalMillis;
+        this.settings = settings;
     }
 
     public String id() {
@@ -115,9 +140,31 @@ public final class TunnelConnection {
         return rtt < 0 ? -1 : rtt / 1_000_000.0;
     }
 
-    /** True while the connection can take new streams. */
+    /** True while the connection can take new streams: the agent has said hello, and nobody is closing or leaving. */
     public boolean acceptsStreams() {
-        return !closed && !closing && !agentGoingAway;
+        return agentHello != null && !closed && !closing && !agentGoingAway;
+    }
+
+    /** Whether the agent has said hello (and got the gateway's answer). */
+    public boolean helloDone() {
+        return agentHello != null;
+    }
+
+    /** The capabilities the agent announced in its Hello; empty before it. */
+    public List<String> capabilities() {
+        Frame.Hello hello = agentHello;
+        return hello == null ? List.of() : hello.capabilities();
+    }
+
+    /**
+     * True while a stream opened more than {@code TUNNEL_STREAM_ACCEPT_TIMEOUT} ago has been neither accepted nor
+     * answered by the agent: it takes streams but does not start them (stuck, or not really an agent). Only agents
+     * that announced {@link Capabilities#ACCEPT} can be unresponsive; the others never promised an Accept.
+     */
+    public boolean unresponsive() {
+        var oldest = unaccepted.firstEntry();
+        return oldest != null
+                && System.nanoTime() - oldest.getValue() > settings.acceptTimeoutMillis() * 1_000_000L;
     }
 
     /**
@@ -130,7 +177,7 @@ public final class TunnelConnection {
     public TunnelStream open(Context context, StreamListener listener, String method, String target,
             List<Header> headers, boolean endOfStream) {
         synchronized (openLock) {
-            if (!acceptsStreams() || streams.size() >= maxStreams) {
+            if (!acceptsStreams() || streams.size() >= settings.maxStreams()) {
                 return null;
             }
             int id = lastStreamId.get() + 1;
@@ -138,6 +185,9 @@ public final class TunnelConnection {
             lastStreamId.set(id);
             TunnelStream stream = new TunnelStream(id, this, context, listener);
             streams.put(id, stream);
+            if (agentHello.has(Capabilities.ACCEPT)) {
+                unaccepted.put(id, System.nanoTime());
+            }
             requests.incrementAndGet();
             writer.write(head);
             return stream;
@@ -152,7 +202,14 @@ public final class TunnelConnection {
         socket.drainHandler(v -> onDrained());
         socket.closeHandler(v -> onClosed());
         socket.exceptionHandler(e -> LOG.debugf("tunnel %s: socket error %s", id, e.getMessage()));
-        keepaliveTimer = vertx.setPeriodic(pingIntervalMillis, t -> keepalive());
+        keepaliveTimer = vertx.setPeriodic(settings.pingIntervalMillis(), t -> keepalive());
+        helloTimer = vertx.setTimer(settings.helloTimeoutMillis(), t -> {
+            if (agentHello == null && !closed && !closing) {
+                LOG.infof("tunnel %s user=%s: no hello within %d ms, closing", id, userId,
+                        settings.helloTimeoutMillis());
+                close(CloseCode.HELLO_TIMEOUT, "no hello within " + settings.helloTimeoutMillis() + " ms");
+            }
+        });
     }
 
     void send(Frame frame) {
@@ -176,6 +233,7 @@ public final class TunnelConnection {
 
     void streamClosed(TunnelStream stream) {
         streams.remove(stream.id(), stream);
+        unaccepted.remove(stream.id());
         waitingForDrain.remove(stream);
     }
 
@@ -194,12 +252,12 @@ public final class TunnelConnection {
         return draining;
     }
 
-    /** Closes the WebSocket with a status code (1000, 1001, 1002, 1008, 1011 or 4xxx, see docs/protocol.md). */
-    public void close(int code, String reason) {
+    /** Closes the WebSocket with a status code and a reason for the agent's log (cut to fit a close frame). */
+    public void close(CloseCode code, String reason) {
         closing = true;
         if (!socket.isClosed()) {
             String shortReason = reason.length() > 120 ? reason.substring(0, 120) : reason;
-            writer.afterWrites(() -> socket.close((short) code, shortReason));
+            writer.afterWrites(() -> socket.close(code.asShort(), shortReason));
         }
     }
 
@@ -210,6 +268,14 @@ public final class TunnelConnection {
             frame = codec.decode(message.getByteBuf().nioBuffer());
         } catch (ProtocolException e) {
             protocolError(e.getMessage());
+            return;
+        }
+        if (agentHello == null) {
+            if (frame instanceof Frame.Hello hello) {
+                onHello(hello);
+            } else {
+                protocolError("the first frame must be a Hello, not " + frame.getClass().getSimpleName());
+            }
             return;
         }
         switch (frame) {
@@ -230,10 +296,30 @@ public final class TunnelConnection {
             case Frame.RequestHead f -> protocolError("the agent sent a request head");
             case Frame.RequestBody f -> protocolError("the agent sent a request body");
             case Frame.RequestEnd f -> protocolError("the agent sent a request end");
+            case Frame.Accept f -> toStream(f);
+            case Frame.Hello h -> protocolError("a second Hello");
         }
     }
 
+    private void onHello(Frame.Hello hello) {
+        if (hello.version() != TunnelProtocol.VERSION) {
+            protocolError("protocol version " + hello.version() + " in the Hello of a "
+                    + TunnelProtocol.SUBPROTOCOL_V2 + " connection");
+            return;
+        }
+        if (closed || closing) {
+            return;
+        }
+        vertx.cancelTimer(helloTimer);
+        send(new Frame.Hello(TunnelProtocol.VERSION, List.of(Capabilities.ACCEPT)));
+        // Routable from here on: the Hello is on its way ahead of any RequestHead (same writer, written first).
+        agentHello = hello;
+        LOG.debugf("tunnel %s user=%s: hello, capabilities %s", id, userId, hello.capabilities());
+    }
+
     private void toStream(Frame frame) {
+        // Any answer on a stream (an Accept, a head, a reset) shows the agent took notice of it.
+        unaccepted.remove(frame.streamId());
         TunnelStream stream = streams.get(frame.streamId());
         if (stream == null) {
             if (frame.streamId() > lastStreamId.get()) {
@@ -248,17 +334,20 @@ public final class TunnelConnection {
         LOG.warnf("tunnel %s user=%s: protocol error, closing: %s", id, userId, reason);
         events.protocolError(this);
         send(new Frame.GoAway(GoAwayReason.PROTOCOL_ERROR, reason));
-        close(1002, reason);
+        close(CloseCode.PROTOCOL_ERROR, reason);
     }
 
     private void keepalive() {
         long silentNanos = System.nanoTime() - lastHeardNanos;
-        if (silentNanos > 3 * pingIntervalMillis * 1_000_000L) {
+        if (silentNanos > 3 * settings.pingIntervalMillis() * 1_000_000L) {
             LOG.infof("tunnel %s user=%s: silent for %d ms, closing", id, userId, silentNanos / 1_000_000);
-            close(4408, "keepalive timeout");
+            close(CloseCode.KEEPALIVE_TIMEOUT, "keepalive timeout");
             return;
         }
-        send(new Frame.Ping(System.nanoTime()));
+        if (agentHello != null) {
+            // Before its Hello the gateway sends nothing: its first frame is its own Hello.
+            send(new Frame.Ping(System.nanoTime()));
+        }
     }
 
     private void onDrained() {
@@ -271,7 +360,10 @@ public final class TunnelConnection {
     private void onClosed() {
         closed = true;
         vertx.cancelTimer(keepaliveTimer);
-        events.closed(this, socket.closeStatusCode() == null ? 1006 : socket.closeStatusCode(), socket.closeReason());
+        vertx.cancelTimer(helloTimer);
+        unaccepted.clear();
+        events.closed(this, socket.closeStatusCode() == null ? CloseCode.CONNECTION_LOST.code()
+                : socket.closeStatusCode(), socket.closeReason());
         String why = "the tunnel closed (" + (socket.closeReason() == null ? "connection lost" : socket.closeReason())
                 + ")";
         for (TunnelStream stream : streams.values()) {

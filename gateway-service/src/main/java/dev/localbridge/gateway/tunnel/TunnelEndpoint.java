@@ -18,6 +18,7 @@ import dev.localbridge.gateway.failure.ErrorResponses;
 import dev.localbridge.gateway.failure.TunnelFailure;
 import dev.localbridge.gateway.metrics.TunnelMetrics;
 import dev.localbridge.gateway.ownership.Ownership;
+import dev.localbridge.protocol.CloseCode;
 import dev.localbridge.protocol.FrameCodec;
 import dev.localbridge.protocol.TunnelProtocol;
 import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
@@ -35,8 +36,9 @@ import io.vertx.ext.web.RoutingContext;
  * reasons written down in docs/gateway.md: the path must be runtime configuration (websockets-next fixes it at build
  * time), and the multiplexer needs the socket's write-queue backpressure and raw binary frames.
  *
- * <p>The token and the per-user limit are checked <em>before</em> the 101: a refused agent gets 401 or 429 with the JSON
- * error envelope and never holds a socket.
+ * <p>The subprotocol, the token and the per-user limit are checked <em>before</em> the 101: a refused agent gets 400,
+ * 401 or 429 with the JSON error envelope and never holds a socket. After the 101 the connection takes no request until
+ * the agent has said hello ({@link TunnelConnection}).
  */
 @ApplicationScoped
 public class TunnelEndpoint implements HttpServerOptionsCustomizer {
@@ -51,6 +53,7 @@ public class TunnelEndpoint implements HttpServerOptionsCustomizer {
     private final Ownership ownership;
     private final Drain drain;
     private final FrameCodec codec = new FrameCodec();
+    private final TunnelConnection.Settings settings;
 
     TunnelEndpoint(GatewayConfig config, TokenVerifier verifier, LocalTunnels tunnels, TunnelMetrics metrics,
             Vertx vertx, Ownership ownership, Drain drain) {
@@ -61,11 +64,13 @@ public class TunnelEndpoint implements HttpServerOptionsCustomizer {
         this.tunnels = tunnels;
         this.metrics = metrics;
         this.vertx = vertx;
+        this.settings = new TunnelConnection.Settings(config.maxStreamsPerTunnel(), config.pingInterval(),
+                config.helloTimeout(), config.streamAcceptTimeout());
     }
 
     @Override
     public void customizeHttpServer(HttpServerOptions options) {
-        options.setWebSocketSubProtocols(List.of(TunnelProtocol.SUBPROTOCOL_V1, TunnelProtocol.BEARER_TOKEN_CARRIER));
+        options.setWebSocketSubProtocols(List.of(TunnelProtocol.SUBPROTOCOL_V2, TunnelProtocol.BEARER_TOKEN_CARRIER));
         options.setMaxWebSocketFrameSize(codec.limits().maxMessageBytes());
         options.setMaxWebSocketMessageSize(codec.limits().maxMessageBytes());
     }
@@ -87,6 +92,12 @@ public class TunnelEndpoint implements HttpServerOptionsCustomizer {
             reject(request, requestId, new TunnelFailure(ErrorCode.GATEWAY_DRAINING,
                     "This gateway replica is shutting down; connect to another one",
                     java.util.Map.of("Retry-After", "1")));
+            return;
+        }
+        if (!offersCurrentProtocol(request)) {
+            reject(request, requestId, new TunnelFailure(ErrorCode.INVALID_REQUEST,
+                    "This gateway speaks the tunnel protocol " + TunnelProtocol.SUBPROTOCOL_V2
+                            + " only; update the LocalBridge agent"));
             return;
         }
         request.pause();
@@ -126,8 +137,8 @@ public class TunnelEndpoint implements HttpServerOptionsCustomizer {
                 LOG.debugf("upgrade %s failed: %s", requestId, upgraded.cause().getMessage());
                 return;
             }
-            TunnelConnection tunnel = new TunnelConnection(connectionId, token.userId(),
-                    upgraded.result(), codec, events, config.maxStreamsPerTunnel(), config.pingInterval());
+            TunnelConnection tunnel = new TunnelConnection(connectionId, token.userId(), upgraded.result(), codec,
+                    events, settings);
             tunnel.epoch(epoch);
             tunnels.activate(reservation, tunnel);
             tunnel.start(vertx);
@@ -154,14 +165,23 @@ public class TunnelEndpoint implements HttpServerOptionsCustomizer {
     };
 
     private static String closeReason(int code) {
-        return switch (code) {
-            case 1000 -> "normal";
-            case 1001 -> "going_away";
-            case 1002 -> "protocol_error";
-            case 1006 -> "connection_lost";
-            case 4408 -> "keepalive_timeout";
-            default -> "code_" + code;
-        };
+        CloseCode known = CloseCode.fromCode(code);
+        return known == null ? "code_" + code : known.label();
+    }
+
+    /**
+     * Whether the client offered the current subprotocol. A version 1 agent never says hello, so it could never be
+     * routed to; refusing it before the 101 tells its user why, instead of closing it after the hello timeout.
+     */
+    private static boolean offersCurrentProtocol(HttpServerRequest request) {
+        for (String offered : request.headers().getAll("Sec-WebSocket-Protocol")) {
+            for (String protocol : offered.split(",")) {
+                if (protocol.strip().equals(TunnelProtocol.SUBPROTOCOL_V2)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void reject(HttpServerRequest request, String requestId, TunnelFailure failure) {

@@ -6,6 +6,6 @@ interface TunnelEvents {
     /** The WebSocket closed, for whatever reason. */
     void closed(TunnelConnection tunnel, int code, String reason);
 
-    /** The agent broke the protocol; the tunnel is being closed with 1002. */
+    /** The agent broke the protocol; the tunnel is being closed with {@code CloseCode.PROTOCOL_ERROR}. */
     void protocolError(TunnelConnection tunnel);
 }

@@ -33,6 +33,7 @@ public final class TunnelStream {
     private int consumedNotGranted;
     private boolean endHeld;
     private boolean closed;
+    private boolean accepted;
 
     TunnelStream(int id, TunnelConnection tunnel, Context context, StreamListener listener) {
         this.id = id;
@@ -51,6 +52,11 @@ public final class TunnelStream {
 
     Context context() {
         return context;
+    }
+
+    /** Whether the agent has sent Accept for this stream (it took it and started the local request). */
+    public boolean accepted() {
+        return accepted;
     }
 
     /**
@@ -126,6 +132,7 @@ public final class TunnelStream {
                 listener.onResponseBody(b.data());
             }
             case Frame.ResponseEnd e -> listener.onResponseEnd();
+            case Frame.Accept a -> accepted = true;
             case Frame.Reset r -> {
                 close();
                 listener.onReset(r.reason(), r.message());
@@ -143,6 +150,7 @@ public final class TunnelStream {
             case Frame.Ping p -> throw new IllegalStateException("connection frames never reach a stream");
             case Frame.Pong p -> throw new IllegalStateException("connection frames never reach a stream");
             case Frame.GoAway g -> throw new IllegalStateException("connection frames never reach a stream");
+            case Frame.Hello h -> throw new IllegalStateException("connection frames never reach a stream");
         }
     }
 

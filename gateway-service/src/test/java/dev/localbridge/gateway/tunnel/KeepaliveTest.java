@@ -34,7 +34,7 @@ class KeepaliveTest {
     @Test
     void pingsTheAgentAndClosesItWith4408WhenItStaysSilent() {
         try (RawTunnels raw = new RawTunnels(base)) {
-            WebSocket silent = raw.connect(raw.options("/ws/tunnel")
+            WebSocket silent = raw.connectAndHello(raw.options("/ws/tunnel")
                     .addHeader("Authorization", "Bearer " + Tokens.forUser("silent"))).join();
             AtomicInteger pings = new AtomicInteger();
             AtomicReference<Short> code = new AtomicReference<>();
@@ -52,7 +52,7 @@ class KeepaliveTest {
     @Test
     void keepsAPeerThatAnswersAlive() throws Exception {
         try (RawTunnels raw = new RawTunnels(base)) {
-            WebSocket polite = raw.connect(raw.options("/ws/tunnel")
+            WebSocket polite = raw.connectAndHello(raw.options("/ws/tunnel")
                     .addHeader("Authorization", "Bearer " + Tokens.forUser("polite"))).join();
             AtomicInteger pongsSent = new AtomicInteger();
             polite.binaryMessageHandler(b -> {

@@ -65,7 +65,7 @@ class TunnelHandshakeTest {
         assertThat(raw.upgradeStatus(raw.options("/ws/tunnel")
                 .addHeader("Authorization", "Bearer " + Tokens.forUser("carrier-header")))).isEqualTo(101);
         assertThat(raw.upgradeStatus(raw.options("/ws/tunnel").setSubProtocols(List.of(
-                TunnelProtocol.SUBPROTOCOL_V1, TunnelProtocol.BEARER_TOKEN_CARRIER,
+                TunnelProtocol.SUBPROTOCOL_V2, TunnelProtocol.BEARER_TOKEN_CARRIER,
                 Tokens.forUser("carrier-subprotocol"))))).isEqualTo(101);
         assertThat(raw.upgradeStatus(raw.options("/ws/tunnel?token=" + Tokens.forUser("carrier-query"))))
                 .isEqualTo(101);
@@ -90,7 +90,7 @@ class TunnelHandshakeTest {
     void malformedFramesCloseOnlyTheMisbehavingTunnel() {
         try (Agents agents = new Agents(base)) {
             agents.connect("well-behaved", fake.url());
-            WebSocket bad = raw.connect(raw.options("/ws/tunnel")
+            WebSocket bad = raw.connectAndHello(raw.options("/ws/tunnel")
                     .addHeader("Authorization", "Bearer " + Tokens.forUser("misbehaving"))).join();
             AtomicReference<Short> closeCode = new AtomicReference<>();
             bad.closeHandler(v -> closeCode.set(bad.closeStatusCode()));
@@ -105,7 +105,7 @@ class TunnelHandshakeTest {
 
     @Test
     void aFrameForAStreamNeverOpenedIsAProtocolError() {
-        WebSocket bad = raw.connect(raw.options("/ws/tunnel")
+        WebSocket bad = raw.connectAndHello(raw.options("/ws/tunnel")
                 .addHeader("Authorization", "Bearer " + Tokens.forUser("stream-liar"))).join();
         AtomicReference<Short> closeCode = new AtomicReference<>();
         bad.closeHandler(v -> closeCode.set(bad.closeStatusCode()));
