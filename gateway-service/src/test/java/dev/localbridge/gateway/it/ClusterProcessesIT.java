@@ -178,15 +178,47 @@ class ClusterProcessesIT {
         assertThat(newEpoch).isGreaterThan(oldEpoch);
 
         int startedBefore = fake.started();
-        HttpResponse<String> relayed = http.send(HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + a.relayPort() + "/api/tags"))
-                        .header("Authorization", "Bearer " + LocalCluster.SECRET)
-                        .header("X-LocalBridge-Connection", connectionId)
-                        .header("X-LocalBridge-Epoch", Long.toString(newEpoch))
-                        .header("X-LocalBridge-User", USER).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> relayed = relayCall(a, connectionId, newEpoch, Tokens.forUser(USER));
         assertThat(relayed.statusCode()).isEqualTo(421);
         assertThat(fake.started()).as("the fenced owner never served it").isEqualTo(startedBefore);
+    }
+
+    @Test
+    void theHolderServesARelayCallOnlyWithTheCallersOwnTokenForThatUser() throws Exception {
+        cluster.startAgent(USER, a.port(), fake.url(), dir);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.get(b, USER, "/api/tags") == 200);
+        JsonPath leases = JsonPath.from(cluster.leasesOf(USER));
+        String connectionId = leases.getString("leases[0].connectionId");
+        long epoch = leases.getLong("leases[0].epoch");
+        int startedBefore = fake.started();
+
+        HttpResponse<String> clusterCredentialOnly = relayCall(a, connectionId, epoch, null);
+        assertThat(clusterCredentialOnly.statusCode()).isEqualTo(401);
+        assertThat(clusterCredentialOnly.body()).contains("AUTH_TOKEN_MISSING");
+        HttpResponse<String> anotherUsersToken = relayCall(a, connectionId, epoch, Tokens.forUser("mallory"));
+        assertThat(anotherUsersToken.statusCode()).isEqualTo(403);
+        assertThat(anotherUsersToken.body()).contains("TUNNEL_ACCESS_DENIED");
+        assertThat(fake.started()).as("the cluster credential alone reached no tunnel").isEqualTo(startedBefore);
+
+        assertThat(relayCall(a, connectionId, epoch, Tokens.forUser(USER)).statusCode()).isEqualTo(200);
+        assertThat(fake.seen().get(fake.seen().size() - 1).getJsonObject("headers").fieldNames())
+                .map(String::toLowerCase).as("the caller's token never enters the tunnel")
+                .doesNotContain("authorization");
+    }
+
+    /** A call straight to {@code holder}'s relay port, as another replica makes it; {@code token} may be null. */
+    private HttpResponse<String> relayCall(Gateway holder, String connectionId, long epoch, String token)
+            throws Exception {
+        HttpRequest.Builder call = HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + holder.relayPort() + "/api/tags"))
+                .header("X-LocalBridge-Cluster-Auth", LocalCluster.SECRET)
+                .header("X-LocalBridge-Connection", connectionId)
+                .header("X-LocalBridge-Epoch", Long.toString(epoch))
+                .header("X-LocalBridge-User", USER);
+        if (token != null) {
+            call.header("Authorization", "Bearer " + token);
+        }
+        return http.send(call.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
