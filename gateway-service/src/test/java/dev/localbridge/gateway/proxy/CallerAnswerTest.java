@@ -33,8 +33,10 @@ import io.vertx.core.http.HttpServer;
 
 /**
  * The rules {@link CallerAnswer} holds whatever its source delivers, seen by a raw HTTP/1.1 caller on a keep-alive
- * connection: a path names a script of deliveries (what a hostile agent or holder would send), and every request is
- * followed by a second one on the same connection, which must get its own clean answer unless the first was cut.
+ * connection: a path names a script of deliveries (what a hostile agent or holder would send). A request whose answer
+ * is refused is followed by a second one on the same connection, which must get its own clean answer; one whose answer
+ * is cut is sent alone (a server closing with a pipelined request unread resets the connection, and the caller's
+ * kernel may then drop what it had received).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CallerAnswerTest {
@@ -81,7 +83,7 @@ class CallerAnswerTest {
                 () -> a.body(Buffer.buffer("ok"), null),
                 () -> a.body(Buffer.buffer("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nEVIL"), null),
                 a::end));
-        Raw raw = call(get("/split") + NEXT);
+        Raw raw = call(get("/split"));
         assertThat(raw.text()).startsWith("HTTP/1.1 200 OK").contains("content-length: 2").endsWith("\r\n\r\nok");
         assertThat(raw.text()).doesNotContain("EVIL").doesNotContain("second");
         assertThat(raw.closed()).as("the caller's connection is cut").isTrue();
@@ -107,8 +109,8 @@ class CallerAnswerTest {
                 () -> a.head(200, headers("Content-Length", "50")),
                 () -> a.body(Buffer.buffer("0123456789"), null),
                 a::end));
-        Raw raw = call(get("/short") + NEXT);
-        assertThat(raw.text()).contains("content-length: 50").endsWith("0123456789").doesNotContain("second");
+        Raw raw = call(get("/short"));
+        assertThat(raw.text()).contains("content-length: 50").endsWith("0123456789");
         assertThat(raw.closed()).as("never a clean end on a short answer").isTrue();
         assertThat(outcome()).isEqualTo(Outcome.BROKEN);
     }
@@ -121,9 +123,9 @@ class CallerAnswerTest {
                 () -> a.head(500, headers("Content-Length", "4")),
                 () -> a.body(Buffer.buffer("evil"), null),
                 a::end));
-        Raw raw = call(get("/two-heads") + NEXT);
+        Raw raw = call(get("/two-heads"));
         assertThat(raw.text()).startsWith("HTTP/1.1 200 OK").contains("first").doesNotContain("500")
-                .doesNotContain("evil").doesNotContain("\r\n0\r\n\r\n").doesNotContain("second");
+                .doesNotContain("evil").doesNotContain("\r\n0\r\n\r\n");
         assertThat(raw.closed()).isTrue();
         assertThat(outcome()).isEqualTo(Outcome.BROKEN);
     }
