@@ -120,7 +120,7 @@ class CallerAnswerTest {
         script("/two-heads", a -> steps(
                 () -> a.head(200, List.of()),
                 () -> a.body(Buffer.buffer("first"), null),
-                () -> a.head(500, headers("Content-Length", "4")),
+                () -> a.head(500, List.of()),
                 () -> a.body(Buffer.buffer("evil"), null),
                 a::end));
         Raw raw = call(get("/two-heads"));
