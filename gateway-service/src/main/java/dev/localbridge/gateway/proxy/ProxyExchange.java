@@ -7,7 +7,6 @@ import java.util.Set;
 import java.util.UUID;
 
 import dev.localbridge.gateway.auth.BearerTokens;
-import dev.localbridge.gateway.auth.VerifiedToken;
 import dev.localbridge.gateway.failure.ErrorCode;
 import dev.localbridge.gateway.failure.TunnelFailure;
 import dev.localbridge.gateway.metrics.Outcome;
@@ -16,15 +15,19 @@ import dev.localbridge.gateway.ratelimit.RateLimiter;
 import dev.localbridge.gateway.tunnel.TunnelConnection;
 import dev.localbridge.protocol.Header;
 import dev.localbridge.protocol.HopByHop;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * One caller's request: authorization, limits and routing. The request is then carried by a {@link TunnelLeg} when
- * this replica holds one of the user's tunnels, else by a {@link RelayLeg} to the replica that does.
+ * One caller's request: authorization, limits and routing, as one chain — {@code route().compose(Leg::carry)} — that
+ * delivers into the exchange's {@link CallerAnswer}. The request is carried by a {@link TunnelLeg} when this replica
+ * holds one of the user's tunnels, else by a {@link RelayLeg} to the replica that does; a leg that fails as
+ * {@link Misrouted} is routed again once, avoiding that replica or connection. Every refusal and failure is answered
+ * by the {@link CallerAnswer}, and its outcome is counted once, when it settles.
  *
  * <p>Threading: runs on the caller's request context throughout.
  */
-final class ProxyExchange implements LegOwner {
+final class ProxyExchange {
 
     private static final Set<String> NOT_FORWARDED = Set.of("authorization", "host");
 
@@ -36,10 +39,9 @@ final class ProxyExchange implements LegOwner {
     private final long startNanos = System.nanoTime();
     private final Set<String> avoidNodes = new HashSet<>();
     private final Set<String> avoidConnections = new HashSet<>();
+    private final CallerAnswer answer;
 
-    private long headNanos = -1;
-    private boolean finished;
-    private boolean rerouted;
+    private RequestBody body;
 
     ProxyExchange(ProxyContext proxy, HttpServerRequest request, String requestId, String userId, String target) {
         this.proxy = proxy;
@@ -47,6 +49,7 @@ final class ProxyExchange implements LegOwner {
         this.requestId = requestId;
         this.userId = userId;
         this.target = target;
+        this.answer = new CallerAnswer(request, requestId);
     }
 
     /** The caller's {@code X-Request-Id} when it is sane, else a new one. */
@@ -61,66 +64,93 @@ final class ProxyExchange implements LegOwner {
     void start() {
         proxy.metrics().requestStarted();
         request.pause();
-        proxy.verifier().verify(BearerTokens.fromAuthorization(request)).onComplete(verified -> {
-            if (verified.failed()) {
-                refuse(verified.cause() instanceof TunnelFailure f ? f
-                        : new TunnelFailure(ErrorCode.AUTH_TOKEN_INVALID, "The bearer token could not be verified"));
-            } else {
-                authorized(verified.result());
-            }
-        });
+        answer.outcome().onSuccess(this::finished);
+        authorize()
+                .compose(v -> RequestBody.read(request))
+                .compose(read -> {
+                    body = read;
+                    return carry(false);
+                })
+                .onFailure(e -> answer.fail(e instanceof Misrouted m ? m.failure()
+                        : e instanceof TunnelFailure f ? f
+                        : new TunnelFailure(ErrorCode.TUNNEL_CLOSED, "The request could not be carried")));
     }
 
-    private void authorized(VerifiedToken token) {
-        if (!token.userId().equals(userId)) {
-            refuse(new TunnelFailure(ErrorCode.TUNNEL_ACCESS_DENIED, "This token may not use another user's tunnel"));
-            return;
+    /** The token's user is the path's user, the rate limit allows, and the declared body is within the limit. */
+    private Future<Void> authorize() {
+        return proxy.verifier().verify(BearerTokens.fromAuthorization(request))
+                .recover(e -> Future.failedFuture(e instanceof TunnelFailure ? e
+                        : new TunnelFailure(ErrorCode.AUTH_TOKEN_INVALID, "The bearer token could not be verified")))
+                .compose(token -> {
+                    if (!token.userId().equals(userId)) {
+                        return Future.failedFuture(new TunnelFailure(ErrorCode.TUNNEL_ACCESS_DENIED,
+                                "This token may not use another user's tunnel"));
+                    }
+                    return proxy.rateLimiter().acquire(userId).recover(e -> Future.failedFuture(
+                            new TunnelFailure(ErrorCode.ROUTING_UNAVAILABLE, "The rate limit could not be checked")));
+                })
+                .compose(this::admit);
+    }
+
+    private Future<Void> admit(RateLimiter.Decision decision) {
+        if (!decision.allowed()) {
+            proxy.metrics().rateLimited();
+            return Future.failedFuture(rateLimited(decision));
         }
-        proxy.rateLimiter().acquire(userId).onComplete(decided -> {
-            if (decided.failed()) {
-                refuse(new TunnelFailure(ErrorCode.ROUTING_UNAVAILABLE, "The rate limit could not be checked"));
-            } else if (!decided.result().allowed()) {
-                proxy.metrics().rateLimited();
-                refuse(rateLimited(decided.result()));
-            } else if (TunnelLeg.declaredLength(request) > proxy.config().maxRequestBodyBytes()) {
-                refuse(new TunnelFailure(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is above the limit of "
-                        + proxy.config().maxRequestBodyBytes() + " bytes"));
-            } else {
-                route();
+        if (RequestBody.declaredLength(request) > proxy.config().maxRequestBodyBytes()) {
+            return Future.failedFuture(new TunnelFailure(ErrorCode.PAYLOAD_TOO_LARGE,
+                    "The request body is above the limit of " + proxy.config().maxRequestBodyBytes() + " bytes"));
+        }
+        return Future.succeededFuture();
+    }
+
+    /** Routes and carries; a misrouted leg is routed again once, avoiding what failed. */
+    private Future<Outcome> carry(boolean rerouted) {
+        return route().compose(Leg::carry).recover(e -> {
+            if (e instanceof Misrouted m && !rerouted && !answer.settled()) {
+                if (m.nodeId() != null) {
+                    avoidNodes.add(m.nodeId());
+                    proxy.ownership().invalidate(userId);
+                }
+                if (m.connectionId() != null) {
+                    avoidConnections.add(m.connectionId());
+                }
+                return carry(true);
             }
+            return Future.failedFuture(e);
         });
     }
 
-    private void route() {
-        if (request.response().closed()) {
-            finished(Outcome.CANCELLED);
-            return;
+    /** The leg for this request: a local tunnel, else the holder of a remote one, else a draining local tunnel. */
+    private Future<Leg> route() {
+        if (answer.settleIfCallerGone()) {
+            return Future.succeededFuture(answer::outcome);
         }
         TunnelConnection local = proxy.tunnels().pick(userId, avoidConnections);
         if (local != null) {
-            new TunnelLeg(proxy, request, requestId, target, this).start(local, forwardedHeaders());
-            return;
+            return Future.succeededFuture(tunnelLeg(local));
         }
-        proxy.ownership().remoteRoutes(userId).onComplete(found -> {
-            if (found.failed()) {
-                refuse(found.cause() instanceof TunnelFailure f ? f
-                        : new TunnelFailure(ErrorCode.ROUTING_UNAVAILABLE, "The tunnel's location is unknown"));
-                return;
-            }
-            RemoteRoute route = choose(found.result());
-            if (route == null) {
-                TunnelConnection draining = proxy.tunnels().pickIncludingDraining(userId, avoidConnections);
-                if (draining != null) {
-                    // The agent has not moved to another replica yet: its old tunnel still serves.
-                    new TunnelLeg(proxy, request, requestId, target, this).start(draining, forwardedHeaders());
-                    return;
-                }
-                refuse(new TunnelFailure(ErrorCode.DESKTOP_CLIENT_DISCONNECTED,
-                        "No desktop client is connected for this user"));
-                return;
-            }
-            new RelayLeg(proxy, request, requestId, userId, target, route, this).start(forwardedHeaders());
-        });
+        return proxy.ownership().remoteRoutes(userId)
+                .recover(e -> Future.failedFuture(e instanceof TunnelFailure ? e
+                        : new TunnelFailure(ErrorCode.ROUTING_UNAVAILABLE, "The tunnel's location is unknown")))
+                .compose(routes -> {
+                    RemoteRoute route = choose(routes);
+                    if (route != null) {
+                        return Future.succeededFuture(new RelayLeg(proxy, answer, request, requestId, userId,
+                                target, route, forwardedHeaders(), body));
+                    }
+                    TunnelConnection draining = proxy.tunnels().pickIncludingDraining(userId, avoidConnections);
+                    if (draining != null) {
+                        // The agent has not moved to another replica yet: its old tunnel still serves.
+                        return Future.succeededFuture(tunnelLeg(draining));
+                    }
+                    return Future.failedFuture(new TunnelFailure(ErrorCode.DESKTOP_CLIENT_DISCONNECTED,
+                            "No desktop client is connected for this user"));
+                });
+    }
+
+    private Leg tunnelLeg(TunnelConnection tunnel) {
+        return new TunnelLeg(proxy, answer, request, tunnel, target, forwardedHeaders(), body);
     }
 
     /** The newest lease on a replica that answers; a recently failing one only when there is nothing else. */
@@ -165,41 +195,10 @@ final class ProxyExchange implements LegOwner {
                         "X-RateLimit-Reset", Long.toString(decision.resetEpochSeconds())));
     }
 
-    private void refuse(TunnelFailure failure) {
-        Refusals.refuse(request, failure, requestId, true);
-        finished(Outcome.of(failure.code()));
-    }
-
-    @Override
-    public void headSent() {
-        headNanos = System.nanoTime();
-    }
-
-    @Override
-    public boolean reroute(String nodeId, String connectionId) {
-        if (rerouted || finished) {
-            return false;
-        }
-        rerouted = true;
-        if (nodeId != null) {
-            avoidNodes.add(nodeId);
-            proxy.ownership().invalidate(userId);
-        }
-        if (connectionId != null) {
-            avoidConnections.add(connectionId);
-        }
-        route();
-        return true;
-    }
-
-    @Override
-    public void finished(Outcome outcome) {
-        if (finished) {
-            return;
-        }
-        finished = true;
+    private void finished(Outcome outcome) {
         proxy.metrics().requestEnded();
         long now = System.nanoTime();
+        long headNanos = answer.headNanos();
         proxy.metrics().requestCompleted(outcome, now - startNanos, headNanos >= 0 ? headNanos - startNanos : -1);
     }
 }

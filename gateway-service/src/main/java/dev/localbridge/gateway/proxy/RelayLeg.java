@@ -10,82 +10,98 @@ import dev.localbridge.gateway.failure.TunnelFailure;
 import dev.localbridge.gateway.metrics.Outcome;
 import dev.localbridge.gateway.ownership.RemoteRoute;
 import dev.localbridge.protocol.Header;
-import dev.localbridge.protocol.HopByHop;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 
 /**
- * One request carried to the replica that holds the user's tunnel, over that replica's relay port: streaming both
- * ways with backpressure (Vert.x pipes), the caller's hang-up propagated as a reset of the relay request (which the
- * holder turns into a stream cancel), and a 421 or an unreachable holder re-routed once — safe, because the body only
- * flows after the holder's {@code 100 Continue}.
+ * One request carried to the replica that holds the user's tunnel, over that replica's relay port, streaming both
+ * ways with backpressure. The holder's answer goes into the {@link CallerAnswer} under the same rules as an agent's
+ * (a compromised holder is no more trusted than a hostile agent). The caller's own {@code Authorization} travels with
+ * the request, because the holder verifies it again: the cluster credential alone reaches no tunnel.
+ *
+ * <p>A 421 or an unreachable holder fails the leg as {@link Misrouted} — safe to route again, because the body only
+ * flows after the holder's {@code 100 Continue}, and the first chunk read to find out whether there is a body is kept.
  *
  * <p>Threading: runs on the caller's request context; the relay client's callbacks come back to it.
  */
-final class RelayLeg {
+final class RelayLeg implements Leg {
 
     private static final Logger LOG = Logger.getLogger(RelayLeg.class);
 
     private final ProxyContext proxy;
+    private final CallerAnswer answer;
     private final HttpServerRequest request;
-    private final HttpServerResponse response;
     private final String requestId;
     private final String userId;
     private final String target;
     private final RemoteRoute route;
-    private final LegOwner owner;
+    private final List<Header> headers;
+    private final RequestBody body;
+    private final Promise<Outcome> result = Promise.promise();
 
     private HttpClientRequest relay;
     private long timer = -1;
     private boolean bodyStarted;
-    private boolean finished;
+    private boolean relayEnded;
+    private boolean misrouted;
 
-    RelayLeg(ProxyContext proxy, HttpServerRequest request, String requestId, String userId, String target,
-            RemoteRoute route, LegOwner owner) {
+    RelayLeg(ProxyContext proxy, CallerAnswer answer, HttpServerRequest request, String requestId, String userId,
+            String target, RemoteRoute route, List<Header> headers, RequestBody body) {
         this.proxy = proxy;
+        this.answer = answer;
         this.request = request;
-        this.response = request.response();
         this.requestId = requestId;
         this.userId = userId;
         this.target = target;
         this.route = route;
-        this.owner = owner;
+        this.headers = headers;
+        this.body = body;
     }
 
-    void start(List<Header> headers) {
+    @Override
+    public Future<Outcome> carry() {
+        if (answer.settled()) {
+            return answer.outcome();
+        }
+        answer.attach(this::settled);
         int colon = route.relayAddress().lastIndexOf(':');
         RequestOptions options = new RequestOptions()
                 .setMethod(request.method())
                 .setHost(route.relayAddress().substring(0, colon))
                 .setPort(Integer.parseInt(route.relayAddress().substring(colon + 1)))
                 .setURI(target);
-        CallerConnection.onClose(response, this::delivered, this::onCallerGone);
         timer = proxy.vertx().setTimer(proxy.timeouts().forTarget(target) + 1_000, t -> onTimeout());
         proxy.metrics().relayHop();
         proxy.relays().client().request(options).onComplete(opened -> {
             if (opened.failed()) {
                 unreachable(opened.cause());
-                return;
-            }
-            if (finished) {
+            } else if (answer.settled() || misrouted) {
                 opened.result().reset();
-                return;
+            } else {
+                relay = opened.result();
+                send();
             }
-            relay = opened.result();
-            send(headers);
         });
+        return result.future();
     }
 
-    private void send(List<Header> headers) {
+    private void send() {
         headers.forEach(h -> relay.headers().add(h.name(), h.value()));
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (authorization != null) {
+            relay.putHeader(HttpHeaders.AUTHORIZATION, authorization);
+        }
         relay.putHeader(Relays.CONNECTION_HEADER, route.connectionId())
                 .putHeader(Relays.EPOCH_HEADER, Long.toString(route.epoch()))
                 .putHeader(Relays.USER_HEADER, userId)
                 .putHeader("X-Request-Id", requestId);
+        relay.headers().remove(HttpHeaders.EXPECT).remove(HttpHeaders.CONTENT_LENGTH)
+                .remove(HttpHeaders.TRANSFER_ENCODING);
         proxy.credential().sign(request.method().name(), target, relay.headers());
         relay.response().onComplete(answered -> {
             if (answered.failed()) {
@@ -95,156 +111,117 @@ final class RelayLeg {
             }
         });
         relay.exceptionHandler(this::broken);
-        if (TunnelLeg.hasBody(request)) {
-            long declared = TunnelLeg.declaredLength(request);
-            if (declared > 0) {
-                relay.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(declared));
-            } else {
-                relay.setChunked(true);
-            }
-            relay.putHeader(HttpHeaders.EXPECT, HttpHeaders.CONTINUE);
-            relay.continueHandler(v -> {
-                bodyStarted = true;
-                request.pipe().endOnFailure(false).to(relay).onFailure(e -> {
-                    if (!settledByCaller()) {
-                        relay.reset();
-                    }
-                });
-            });
-            relay.sendHead();
-        } else {
+        if (!body.present()) {
             relay.end();
-            request.resume();
-        }
-    }
-
-    private void onResponse(HttpClientResponse answer) {
-        if (finished) {
             return;
         }
-        if (answer.statusCode() == ErrorCode.MISDIRECTED.status()) {
-            answer.resume();
+        if (body.declaredLength() > 0) {
+            relay.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(body.declaredLength()));
+        } else {
+            relay.setChunked(true);
+        }
+        relay.putHeader(HttpHeaders.EXPECT, HttpHeaders.CONTINUE);
+        relay.continueHandler(v -> {
+            if (answer.settled() || bodyStarted) {
+                return;
+            }
+            bodyStarted = true;
+            answer.continueIfExpected();
+            if (body.first() != null) {
+                relay.write(body.first());
+            }
+            request.pipe().endOnFailure(false).to(relay).onFailure(e -> {
+                if (!answer.settleIfCallerGone()) {
+                    relay.reset();
+                }
+            });
+        });
+        relay.sendHead();
+    }
+
+    private void onResponse(HttpClientResponse holder) {
+        if (answer.settled() || misrouted) {
+            return;
+        }
+        if (holder.statusCode() == ErrorCode.MISDIRECTED.status()) {
+            holder.resume();
             LOG.debugf("request %s: %s no longer holds connection %s at epoch %d", requestId, route.nodeId(),
                     route.connectionId(), route.epoch());
             proxy.metrics().misdirected();
-            if (!bodyStarted && retry()) {
-                return;
-            }
-            fail(new TunnelFailure(ErrorCode.DESKTOP_CLIENT_DISCONNECTED,
+            misrouted(new TunnelFailure(ErrorCode.DESKTOP_CLIENT_DISCONNECTED,
                     "The user's tunnel moved and could not be found again"));
             return;
         }
-        proxy.vertx().cancelTimer(timer);
-        response.setStatusCode(answer.statusCode());
-        answer.headers().forEach(h -> {
-            if (!HopByHop.isHopByHop(h.getKey())) {
-                response.headers().add(h.getKey(), h.getValue());
-            }
-        });
-        if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
-            response.setChunked(true);
+        String error = holder.getHeader(ErrorResponses.ERROR_HEADER);
+        answer.head(holder.statusCode(), holder.headers(), error == null ? Outcome.SUCCESS : outcomeOf(error));
+        if (answer.headTaken()) {
+            proxy.vertx().cancelTimer(timer);
         }
-        String error = answer.getHeader(ErrorResponses.ERROR_HEADER);
-        owner.headSent();
-        answer.pipe().endOnFailure(false).to(response).onComplete(done -> {
-            if (done.succeeded()) {
-                finish(error == null ? Outcome.SUCCESS : outcomeOf(error));
-            } else if (!settledByCaller()) {
-                // A clean end would tell the caller a cut-off answer was complete: cut the connection instead.
-                response.reset();
-                finish(Outcome.BROKEN);
+        holder.handler(chunk -> {
+            answer.body(chunk, null);
+            if (answer.writeQueueFull()) {
+                holder.pause();
+                answer.drainHandler(v -> holder.resume());
             }
         });
+        holder.endHandler(v -> {
+            relayEnded = true;
+            answer.end();
+        });
+        holder.exceptionHandler(this::broken);
     }
 
     private void unreachable(Throwable cause) {
         LOG.debugf("request %s: relay to %s (%s) failed: %s", requestId, route.nodeId(), route.relayAddress(),
                 cause.getMessage());
         proxy.relays().markSuspect(route.nodeId());
-        if (!bodyStarted && retry()) {
+        misrouted(new TunnelFailure(ErrorCode.TUNNEL_CLOSED, "The replica holding the tunnel is unreachable"));
+    }
+
+    /** Routing again is safe while no body the caller sent has been consumed past what is kept. */
+    private void misrouted(TunnelFailure failure) {
+        if (answer.settled() || misrouted) {
             return;
         }
-        fail(new TunnelFailure(ErrorCode.TUNNEL_CLOSED, "The replica holding the tunnel is unreachable"));
+        if (bodyStarted) {
+            answer.fail(failure);
+            return;
+        }
+        misrouted = true;
+        answer.detach();
+        proxy.vertx().cancelTimer(timer);
+        if (relay != null) {
+            relay.reset();
+        }
+        result.fail(Misrouted.byReplica(route.nodeId(), failure));
     }
 
     private void broken(Throwable cause) {
-        if (finished) {
-            return;
-        }
-        if (settledByCaller()) {
+        if (answer.settled() || misrouted || answer.settleIfCallerGone()) {
             return; // e.g. the caller went away first and the relay broke because of it
         }
-        if (relay != null && !response.headWritten() && !bodyStarted) {
+        if (relay != null && !answer.headTaken() && !bodyStarted) {
             unreachable(cause);
-        } else if (response.headWritten()) {
-            response.reset();
-            finish(Outcome.BROKEN);
         } else {
-            fail(new TunnelFailure(ErrorCode.TUNNEL_CLOSED, "The relay to the tunnel's replica broke"));
+            answer.fail(new TunnelFailure(ErrorCode.TUNNEL_CLOSED, "The relay to the tunnel's replica broke"));
         }
-    }
-
-    private boolean retry() {
-        if (finished) {
-            return true;
-        }
-        finished = true;
-        proxy.vertx().cancelTimer(timer);
-        if (relay != null) {
-            relay.reset();
-        }
-        if (owner.reroute(route.nodeId(), null)) {
-            return true;
-        }
-        finished = false;
-        return false;
     }
 
     private void onTimeout() {
-        if (finished || response.headWritten()) {
+        if (answer.settled() || answer.headTaken()) {
             return;
         }
-        if (relay != null) {
-            relay.reset();
-        }
-        fail(new TunnelFailure(ErrorCode.REQUEST_TIMEOUT, "The desktop client did not answer within "
+        answer.fail(new TunnelFailure(ErrorCode.REQUEST_TIMEOUT, "The desktop client did not answer within "
                 + proxy.timeouts().forTarget(target) + " ms"));
     }
 
-    /** Whether the caller's side explains a failure (everything delivered, or the caller went away): recorded. */
-    private boolean settledByCaller() {
-        return CallerConnection.settled(response, this::delivered, this::onCallerGone);
-    }
-
-    private void delivered() {
-        finish(Outcome.SUCCESS);
-    }
-
-    private void onCallerGone() {
-        if (finished) {
-            return;
-        }
-        if (relay != null) {
+    /** The caller's answer is over: a relay call still running is reset, which the holder turns into a cancel. */
+    private void settled(Outcome outcome) {
+        proxy.vertx().cancelTimer(timer);
+        if (relay != null && !relayEnded) {
             relay.reset();
         }
-        finish(Outcome.CANCELLED);
-    }
-
-    private void fail(TunnelFailure failure) {
-        if (finished) {
-            return;
-        }
-        Refusals.refuse(request, failure, requestId, !bodyStarted);
-        finish(Outcome.of(failure.code()));
-    }
-
-    private void finish(Outcome outcome) {
-        if (finished) {
-            return;
-        }
-        finished = true;
-        proxy.vertx().cancelTimer(timer);
-        owner.finished(outcome);
+        result.complete(outcome);
     }
 
     private static Outcome outcomeOf(String code) {

@@ -9,18 +9,18 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import dev.localbridge.gateway.auth.BearerTokens;
 import dev.localbridge.gateway.cluster.ClusterCredential;
 import dev.localbridge.gateway.config.GatewayConfig;
 import dev.localbridge.gateway.failure.ErrorCode;
-import dev.localbridge.gateway.failure.ErrorResponses;
 import dev.localbridge.gateway.failure.TunnelFailure;
-import dev.localbridge.gateway.metrics.Outcome;
 import dev.localbridge.gateway.metrics.TunnelMetrics;
 import dev.localbridge.gateway.ownership.Ownership;
-import dev.localbridge.gateway.proxy.LegOwner;
+import dev.localbridge.gateway.proxy.CallerAnswer;
+import dev.localbridge.gateway.proxy.Misrouted;
 import dev.localbridge.gateway.proxy.ProxyContexts;
-import dev.localbridge.gateway.proxy.Refusals;
 import dev.localbridge.gateway.proxy.Relays;
+import dev.localbridge.gateway.proxy.RequestBody;
 import dev.localbridge.gateway.proxy.TunnelLeg;
 import dev.localbridge.gateway.tunnel.LocalTunnels;
 import dev.localbridge.gateway.tunnel.TunnelConnection;
@@ -28,6 +28,7 @@ import dev.localbridge.protocol.Header;
 import dev.localbridge.protocol.HopByHop;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
@@ -35,11 +36,13 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * The relay listener ({@code TUNNEL_RELAY_PORT}): other replicas send here the requests for tunnels this replica
- * holds. Runs only when clustered. It checks the cluster credential, then that this replica still holds the connection
- * at the epoch the caller routed by — otherwise {@code 421 Misdirected}, before any body is read — and then carries
- * the request through the tunnel exactly as for a local caller. The request was authorized by the replica that
- * received it; the outcome is counted there, once.
+ * The relay listener ({@code TUNNEL_RELAY_PORT}), an entry point like the public route: other replicas send here the
+ * requests for tunnels this replica holds. Runs only when clustered. Before any body is read it checks the cluster
+ * credential (which replica may call), the caller's own token and that its user is the one the call names (so that the
+ * cluster credential alone reaches no tunnel; a token seen before costs one cache lookup), and that this replica still
+ * holds the connection at the epoch the entry replica routed by — otherwise {@code 421 Misdirected}, and the entry
+ * routes again. It then carries the request with a {@link TunnelLeg} exactly as for a local caller. The outcome is
+ * counted by the entry replica, the one the caller sees; this one counts what it served.
  */
 @ApplicationScoped
 class RelayServer {
@@ -100,51 +103,51 @@ class RelayServer {
         if (requestId == null) {
             requestId = UUID.randomUUID().toString();
         }
+        CallerAnswer answer = new CallerAnswer(request, requestId);
         if (!credential.verify(request)) {
             LOG.warnf("relay %s: call without the cluster credential from %s", requestId, request.remoteAddress());
             request.response().putHeader(HttpHeaders.CONNECTION, "close");
-            ErrorResponses.send(request.response(),
-                    new TunnelFailure(ErrorCode.AUTH_TOKEN_INVALID, "Relay calls need the cluster credential"),
-                    requestId);
+            answer.fail(new TunnelFailure(ErrorCode.AUTH_TOKEN_INVALID, "Relay calls need the cluster credential"));
             return;
         }
+        String userId = request.getHeader(Relays.USER_HEADER);
+        String finalRequestId = requestId;
+        proxy.context().verifier().verify(BearerTokens.fromAuthorization(request))
+                .compose(token -> token.userId().equals(userId) ? Future.succeededFuture()
+                        : Future.failedFuture(new TunnelFailure(ErrorCode.TUNNEL_ACCESS_DENIED,
+                                "This token may not use another user's tunnel")))
+                .onComplete(authorized -> {
+                    if (authorized.failed()) {
+                        answer.fail(authorized.cause() instanceof TunnelFailure f ? f : new TunnelFailure(
+                                ErrorCode.AUTH_TOKEN_INVALID, "The bearer token could not be verified"));
+                    } else {
+                        serve(request, answer, userId, finalRequestId);
+                    }
+                });
+    }
+
+    /** Carries an authorized relay call into the tunnel it names, if this replica holds it at that epoch. */
+    private void serve(HttpServerRequest request, CallerAnswer answer, String userId, String requestId) {
         TunnelConnection tunnel = tunnels.byId(String.valueOf(request.getHeader(Relays.CONNECTION_HEADER)));
         long epoch = parseEpoch(request.getHeader(Relays.EPOCH_HEADER));
-        if (tunnel == null || !tunnel.acceptsStreams() || tunnel.epoch() != epoch
-                || !tunnel.userId().equals(request.getHeader(Relays.USER_HEADER))) {
+        if (tunnel == null || !tunnel.acceptsStreams() || tunnel.epoch() != epoch || !tunnel.userId().equals(userId)) {
+            LOG.debugf("relay %s: connection not held here at epoch %d", requestId, epoch);
             metrics.misdirected();
-            misdirected(request, requestId);
+            answer.fail(misdirected());
             return;
         }
-        if (request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
-            request.response().writeContinue();
-        }
-        List<Header> headers = HopByHop.strip(request.headers(), NOT_FORWARDED);
-        String finalRequestId = requestId;
         metrics.requestStarted();
-        new TunnelLeg(proxy.context(), request, requestId, request.uri(), new LegOwner() {
-            @Override
-            public void headSent() {
-            }
-
-            @Override
-            public void finished(Outcome outcome) {
-                metrics.requestEnded();
-                metrics.relayServed(outcome);
-            }
-
-            @Override
-            public boolean reroute(String nodeId, String connectionId) {
-                // The agent refused the stream (it is moving): let the entry replica route it again.
-                if (request.response().headWritten()) {
-                    return false;
-                }
-                metrics.requestEnded();
-                metrics.relayServed(Outcome.of(ErrorCode.MISDIRECTED));
-                misdirected(request, finalRequestId);
-                return true;
-            }
-        }).start(tunnel, headers);
+        answer.outcome().onSuccess(outcome -> {
+            metrics.requestEnded();
+            metrics.relayServed(outcome);
+        });
+        List<Header> headers = HopByHop.strip(request.headers(), NOT_FORWARDED);
+        RequestBody.read(request)
+                .compose(body -> new TunnelLeg(proxy.context(), answer, request, tunnel, request.uri(), headers, body)
+                        .carry())
+                .onFailure(e -> answer.fail(e instanceof Misrouted ? misdirected()
+                        : e instanceof TunnelFailure f ? f
+                        : new TunnelFailure(ErrorCode.TUNNEL_CLOSED, "The request could not be carried")));
     }
 
     private static long parseEpoch(String value) {
@@ -155,15 +158,11 @@ class RelayServer {
         }
     }
 
-    /** 421 with the envelope. A body announced with {@code Expect} was never invited, so the connection is closed. */
-    private static void misdirected(HttpServerRequest request, String requestId) {
-        TunnelFailure failure = new TunnelFailure(ErrorCode.MISDIRECTED,
-                "This replica does not hold that tunnel connection at that epoch");
-        if (request.headers().contains(HttpHeaders.EXPECT, HttpHeaders.CONTINUE, true)) {
-            request.response().putHeader(HttpHeaders.CONNECTION, "close");
-            ErrorResponses.send(request.response(), failure, requestId);
-        } else {
-            Refusals.refuse(request, failure, requestId, true);
-        }
+    /**
+     * 421: the entry replica routes again. Also for a stream the agent refused (it is moving to a new tunnel) before
+     * anything was consumed, so that the entry picks the agent's new connection.
+     */
+    private static TunnelFailure misdirected() {
+        return new TunnelFailure(ErrorCode.MISDIRECTED, "This replica does not hold that tunnel connection at that epoch");
     }
 }

@@ -46,10 +46,6 @@ public final class TunnelStream {
         return id;
     }
 
-    public TunnelConnection tunnel() {
-        return tunnel;
-    }
-
     Context context() {
         return context;
     }

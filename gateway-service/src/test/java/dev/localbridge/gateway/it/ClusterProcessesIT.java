@@ -179,8 +179,8 @@ class ClusterProcessesIT {
         assertThat(newEpoch).isGreaterThan(oldEpoch);
 
         int startedBefore = fake.started();
-        HttpResponse<String> relayed = http.send(relayCall(a, connectionId, newEpoch, USER, LocalCluster.SIGNER),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> relayed = http.send(relayCall(a, connectionId, newEpoch, USER, LocalCluster.SIGNER,
+                Tokens.forUser(USER)), HttpResponse.BodyHandlers.ofString());
         assertThat(relayed.statusCode()).isEqualTo(421);
         assertThat(fake.started()).as("the fenced owner never served it").isEqualTo(startedBefore);
     }
@@ -193,18 +193,20 @@ class ClusterProcessesIT {
         String connectionId = leases.getString("leases[0].connectionId");
         long epoch = leases.getLong("leases[0].epoch");
 
-        HttpRequest signed = relayCall(a, connectionId, epoch, USER, LocalCluster.SIGNER);
+        String token = Tokens.forUser(USER);
+        HttpRequest signed = relayCall(a, connectionId, epoch, USER, LocalCluster.SIGNER, token);
         assertThat(http.send(signed, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
         int startedBefore = fake.started();
 
         List<HttpRequest> refused = List.of(
                 signed, // the recorded call, replayed
-                relayCall(a, connectionId, epoch, USER, new ClusterSignature("not-the-cluster-secret")),
+                relayCall(a, connectionId, epoch, USER, new ClusterSignature("not-the-cluster-secret"), token),
                 HttpRequest.newBuilder(signed.uri()).header(ClusterSignature.HEADER, LocalCluster.SECRET)
+                        .header("Authorization", "Bearer " + token)
                         .header(ClusterSignature.CONNECTION_HEADER, connectionId)
                         .header(ClusterSignature.EPOCH_HEADER, Long.toString(epoch))
                         .header(ClusterSignature.USER_HEADER, USER).build(),
-                HttpRequest.newBuilder(signed.uri())
+                HttpRequest.newBuilder(signed.uri()).header("Authorization", "Bearer " + token)
                         .header(ClusterSignature.CONNECTION_HEADER, connectionId)
                         .header(ClusterSignature.EPOCH_HEADER, Long.toString(epoch))
                         .header(ClusterSignature.USER_HEADER, USER).build());
@@ -216,7 +218,7 @@ class ClusterProcessesIT {
         String signature = LocalCluster.SIGNER.sign(ClusterSignature.Call.of("GET", "/api/tags")
                 .withRoute(connectionId, Long.toString(epoch), "auth0|someone-else"));
         HttpResponse<String> rerouted = http.send(HttpRequest.newBuilder(signed.uri())
-                .header(ClusterSignature.HEADER, signature)
+                .header(ClusterSignature.HEADER, signature).header("Authorization", "Bearer " + token)
                 .header(ClusterSignature.CONNECTION_HEADER, connectionId)
                 .header(ClusterSignature.EPOCH_HEADER, Long.toString(epoch))
                 .header(ClusterSignature.USER_HEADER, USER).build(), HttpResponse.BodyHandlers.ofString());
@@ -224,16 +226,57 @@ class ClusterProcessesIT {
         assertThat(fake.started()).as("no refused call reached the tunnel").isEqualTo(startedBefore);
     }
 
-    /** A relay call to {@code via}'s relay port for GET /api/tags on the given route, signed by {@code signer}. */
+    }
+
+    @Test
+    void theHolderServesARelayCallOnlyWithTheCallersOwnTokenForThatUser() throws Exception {
+        cluster.startAgent(USER, a.port(), fake.url(), dir);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.get(b, USER, "/api/tags") == 200);
+        JsonPath leases = JsonPath.from(cluster.leasesOf(USER));
+        String connectionId = leases.getString("leases[0].connectionId");
+        long epoch = leases.getLong("leases[0].epoch");
+        int startedBefore = fake.started();
+
+        HttpResponse<String> clusterCredentialOnly = send(relayCall(a, connectionId, epoch, USER, LocalCluster.SIGNER, null));
+        assertThat(clusterCredentialOnly.statusCode()).isEqualTo(401);
+        assertThat(clusterCredentialOnly.body()).contains("AUTH_TOKEN_MISSING");
+        HttpResponse<String> anotherUsersToken = send(relayCall(a, connectionId, epoch, USER, LocalCluster.SIGNER,
+                Tokens.forUser("mallory")));
+        assertThat(anotherUsersToken.statusCode()).isEqualTo(403);
+        assertThat(anotherUsersToken.body()).contains("TUNNEL_ACCESS_DENIED");
+        assertThat(fake.started()).as("the cluster credential alone reached no tunnel").isEqualTo(startedBefore);
+
+        assertThat(send(relayCall(a, connectionId, epoch, USER, LocalCluster.SIGNER, Tokens.forUser(USER)))
+                .statusCode()).isEqualTo(200);
+        assertThat(fake.seen().get(fake.seen().size() - 1).getJsonObject("headers").fieldNames())
+                .map(String::toLowerCase).as("the caller's token never enters the tunnel")
+                .doesNotContain("authorization");
+    }
+
+    }
+
+    private HttpResponse<String> send(HttpRequest call) throws Exception {
+        return http.send(call, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * A relay call to {@code via}'s relay port for GET /api/tags on the given route, signed by {@code signer}, with
+     * the caller's {@code token} (may be null).
+     */
     private static HttpRequest relayCall(Gateway via, String connectionId, long epoch, String user,
-            ClusterSignature signer) {
+            ClusterSignature signer, String token) {
         String signature = signer.sign(ClusterSignature.Call.of("GET", "/api/tags")
                 .withRoute(connectionId, Long.toString(epoch), user));
-        return HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + via.relayPort() + "/api/tags"))
+        HttpRequest.Builder call = HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + via.relayPort() + "/api/tags"))
                 .header(ClusterSignature.HEADER, signature)
                 .header(ClusterSignature.CONNECTION_HEADER, connectionId)
                 .header(ClusterSignature.EPOCH_HEADER, Long.toString(epoch))
-                .header(ClusterSignature.USER_HEADER, user).build();
+                .header(ClusterSignature.USER_HEADER, user);
+        if (token != null) {
+            call.header("Authorization", "Bearer " + token);
+        }
+        return call.build();
     }
 
     @Test

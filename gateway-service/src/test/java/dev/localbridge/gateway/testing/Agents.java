@@ -41,7 +41,7 @@ public final class Agents implements AutoCloseable {
     /** Waits until the gateway reports at least {@code n} tunnel connections for {@code userId}. */
     public void awaitConnections(String userId, int n) {
         String token = Tokens.forUser(userId);
-        await().atMost(Duration.ofSeconds(10)).until(() -> RestAssured.given().baseUri(gateway.toString())
+        await().atMost(Duration.ofSeconds(30)).until(() -> RestAssured.given().baseUri(gateway.toString())
                 .port(gateway.getPort()).auth().oauth2(token)
                 .get("/api/tunnel/status").then().extract().jsonPath().getList("connections").size() >= n);
     }
