@@ -16,9 +16,13 @@ import io.vertx.core.http.HttpVersion;
 
 /**
  * A caller speaking HTTP/2 over cleartext with prior knowledge (h2c, no upgrade), as gRPC-style and load-balancer
- * clients do. Bounded: a stream that neither completes nor fails within 10 s is reported as a timeout failure.
+ * clients do. Bounded: a stream that neither completes nor fails within {@link #BOUND_SECONDS} is reported as a
+ * timeout failure.
  */
 final class H2Caller {
+
+    /** Generous for 10 MiB through a tunnel on a loaded machine, still a bound. */
+    static final int BOUND_SECONDS = 30;
 
     /** What the caller got: the status and body of a response that completed, or the failure that ended it. */
     record Result(int status, Buffer body, Throwable failure) {
@@ -70,7 +74,7 @@ final class H2Caller {
                 send(request, body, framing);
                 return answered;
             });
-            return result.toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS)
+            return result.toCompletionStage().toCompletableFuture().orTimeout(BOUND_SECONDS, TimeUnit.SECONDS)
                     .exceptionally(e -> new Result(-1, null, e instanceof CompletionException ? e.getCause() : e))
                     .join();
         } finally {
@@ -89,9 +93,10 @@ final class H2Caller {
         } else {
             request.setChunked(true);
         }
+        Buffer whole = Buffer.buffer(body);
         int chunk = 16 * 1024;
         for (int at = 0; at < body.length; at += chunk) {
-            request.write(Buffer.buffer(body).slice(at, Math.min(body.length, at + chunk)));
+            request.write(whole.slice(at, Math.min(body.length, at + chunk)));
         }
         request.end();
     }

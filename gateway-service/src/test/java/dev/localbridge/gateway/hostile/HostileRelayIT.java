@@ -117,6 +117,11 @@ class HostileRelayIT {
         protected String uploader() {
             return UPLOADER;
         }
+
+        @Override
+        protected long bytesArrivedSoFar(String tag) {
+            return fake.digestBytesSoFar(tag);
+        }
     }
 
     /** Someone who knows the cluster credential (a compromised pod, a leaked secret) calls A's relay port directly. */

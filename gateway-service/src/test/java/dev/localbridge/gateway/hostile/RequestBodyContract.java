@@ -44,6 +44,11 @@ abstract class RequestBodyContract {
     /** The user whose well-behaved agent forwards to the fake Ollama. */
     protected abstract String uploader();
 
+    /** How many body bytes the fake Ollama got so far for the upload tagged {@code tag} (-1: the request never came). */
+    protected abstract long bytesArrivedSoFar(String tag);
+
+    private static final java.util.concurrent.atomic.AtomicInteger TAGS = new java.util.concurrent.atomic.AtomicInteger();
+
     static Stream<Arguments> framingsAndSizes() {
         return Stream.of(Framing.values()).flatMap(f -> Stream.of(0, 1, 64 * 1024, 10 * 1024 * 1024)
                 .map(size -> Arguments.of(f, size)));
@@ -54,7 +59,8 @@ abstract class RequestBodyContract {
     void theRequestBodyArrivesWholeAtTheLocalService(Framing framing, int size) {
         byte[] body = new byte[size];
         new Random(size).nextBytes(body);
-        String path = "/api/tunnel/" + HostileAgent.encode(uploader()) + "/digest";
+        String tag = framing + "-" + size + "-" + TAGS.incrementAndGet();
+        String path = "/api/tunnel/" + HostileAgent.encode(uploader()) + "/digest?tag=" + tag;
         String token = Tokens.forUser(uploader());
         String answer = switch (framing) {
             case HTTP1_CONTENT_LENGTH -> http1(caller -> caller.send("POST", path, token, body));
@@ -74,8 +80,9 @@ abstract class RequestBodyContract {
                 caller.awaitContinue(Duration.ofSeconds(2)); // as curl: send anyway after a short wait
                 caller.writeRaw(body);
             });
-            case HTTP2_WITH_CONTENT_LENGTH -> http2(path, token, body, H2Caller.BodyFraming.WITH_CONTENT_LENGTH);
-            case HTTP2_WITHOUT_CONTENT_LENGTH -> http2(path, token, body,
+            case HTTP2_WITH_CONTENT_LENGTH -> http2(path, tag, token, body,
+                    H2Caller.BodyFraming.WITH_CONTENT_LENGTH);
+            case HTTP2_WITHOUT_CONTENT_LENGTH -> http2(path, tag, token, body,
                     H2Caller.BodyFraming.WITHOUT_CONTENT_LENGTH);
         };
         JsonPath digest = JsonPath.from(answer);
@@ -94,9 +101,10 @@ abstract class RequestBodyContract {
         }
     }
 
-    private String http2(String path, String token, byte[] body, H2Caller.BodyFraming framing) {
+    private String http2(String path, String tag, String token, byte[] body, H2Caller.BodyFraming framing) {
         H2Caller.Result result = H2Caller.post(callerGateway(), path, token, body, framing);
-        assertThat(result.failure()).as("the h2 upload failed").isNull();
+        assertThat(result.failure()).as("the h2 upload of %d bytes failed; the local service had received %d of them",
+                body.length, bytesArrivedSoFar(tag)).isNull();
         assertThat(result.status()).as("the answer to the upload: %s", result).isEqualTo(200);
         return result.body().toString(StandardCharsets.UTF_8);
     }

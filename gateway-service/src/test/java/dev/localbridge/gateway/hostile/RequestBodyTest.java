@@ -55,4 +55,9 @@ class RequestBodyTest extends RequestBodyContract {
     protected String uploader() {
         return UPLOADER;
     }
+
+    @Override
+    protected long bytesArrivedSoFar(String tag) {
+        return fake.digestBytesSoFar(tag);
+    }
 }

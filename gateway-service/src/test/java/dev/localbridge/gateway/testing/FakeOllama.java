@@ -37,6 +37,7 @@ public final class FakeOllama {
     private final Map<String, Long> lastLineWrittenNanos = new ConcurrentHashMap<>();
     private final Map<String, Long> firstUploadByteNanos = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<JsonObject> seen = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicLong> digestBytes = new ConcurrentHashMap<>();
 
     public FakeOllama start() {
         server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
@@ -74,6 +75,12 @@ public final class FakeOllama {
     /** When the first body byte of the upload tagged {@code tag} arrived, or {@code null} before. */
     public Long firstUploadByteNanos(String tag) {
         return firstUploadByteNanos.get(tag);
+    }
+
+    /** Body bytes received so far by the {@code /digest} request tagged {@code tag}, or -1 when none arrived. */
+    public long digestBytesSoFar(String tag) {
+        AtomicLong n = digestBytes.get(tag);
+        return n == null ? -1 : n.get();
     }
 
     /** Method, path and headers of every request received, in order. */
@@ -191,6 +198,7 @@ public final class FakeOllama {
     private void digest(HttpServerRequest request) {
         MessageDigest sha = sha256();
         AtomicLong bytes = new AtomicLong();
+        digestBytes.put(request.getParam("tag", "default"), bytes);
         String contentLength = request.getHeader("Content-Length");
         String transferEncoding = request.getHeader("Transfer-Encoding");
         request.handler(b -> {
