@@ -22,7 +22,8 @@ import io.vertx.core.json.JsonObject;
  * A stand-in for the user's local Ollama (the one thing we do not own), on a free port. It serves Ollama's
  * {@code /api/tags}, streaming {@code /api/chat} (NDJSON, one line per {@code delayMs}), streaming
  * {@code /v1/chat/completions} (SSE), and routes for tests: {@code /echo/**} (any method), {@code /upload},
- * {@code /download?bytes=N}, {@code /slow?delayMs=N}, {@code /fail}, {@code /hang}.
+ * {@code /download?bytes=N}, {@code /slow?delayMs=N}, {@code /fail}, {@code /hang}, and {@code /digest} (the byte count,
+ * sha256 and framing headers of the request body it received, for checking that bodies arrive whole).
  *
  * <p>It records what a test needs to see from the far side: when each streamed line was written, and which requests
  * were cut off by the caller before they finished ({@link #cancelled()}).
@@ -36,6 +37,7 @@ public final class FakeOllama {
     private final Map<String, Long> lastLineWrittenNanos = new ConcurrentHashMap<>();
     private final Map<String, Long> firstUploadByteNanos = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<JsonObject> seen = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicLong> digestBytes = new ConcurrentHashMap<>();
 
     public FakeOllama start() {
         server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
@@ -75,6 +77,12 @@ public final class FakeOllama {
         return firstUploadByteNanos.get(tag);
     }
 
+    /** Body bytes received so far by the {@code /digest} request tagged {@code tag}, or -1 when none arrived. */
+    public long digestBytesSoFar(String tag) {
+        AtomicLong n = digestBytes.get(tag);
+        return n == null ? -1 : n.get();
+    }
+
     /** Method, path and headers of every request received, in order. */
     public CopyOnWriteArrayList<JsonObject> seen() {
         return seen;
@@ -102,6 +110,8 @@ public final class FakeOllama {
             echo(request, headers);
         } else if (path.equals("/upload")) {
             upload(request);
+        } else if (path.equals("/digest")) {
+            digest(request);
         } else if (path.equals("/download")) {
             download(request, Long.parseLong(request.getParam("bytes", "1048576")));
         } else if (path.equals("/slow")) {
@@ -182,6 +192,24 @@ public final class FakeOllama {
         });
         request.endHandler(v -> json(request.response(),
                 new JsonObject().put("bytes", bytes.get()).put("sha256", HexFormat.of().formatHex(sha.digest()))));
+    }
+
+    /** Answers what arrived: bytes, sha256, and the framing the agent used towards this local service. */
+    private void digest(HttpServerRequest request) {
+        MessageDigest sha = sha256();
+        AtomicLong bytes = new AtomicLong();
+        digestBytes.put(request.getParam("tag", "default"), bytes);
+        String contentLength = request.getHeader("Content-Length");
+        String transferEncoding = request.getHeader("Transfer-Encoding");
+        request.handler(b -> {
+            sha.update(b.getBytes());
+            bytes.addAndGet(b.length());
+        });
+        request.endHandler(v -> json(request.response(), new JsonObject()
+                .put("bytes", bytes.get())
+                .put("sha256", HexFormat.of().formatHex(sha.digest()))
+                .put("contentLength", contentLength)
+                .put("transferEncoding", transferEncoding)));
     }
 
     private void download(HttpServerRequest request, long total) {
