@@ -15,7 +15,7 @@ import java.util.Map;
  * java -jar localbridge-bench.jar latency --url http://127.0.0.1:8080/small.json --rate 1000 --duration 10 \
  *      [--warmup 2] [--token-file FILE] [--header 'Name: value']...
  * java -jar localbridge-bench.jar connect --url ws://127.0.0.1:8080/ws/tunnel --count 50 --token-file FILE \
- *      [--warmup 5] [--subprotocol localbridge.tunnel.v1]
+ *      [--warmup 5] [--subprotocol localbridge.tunnel.v2]
  * java -jar localbridge-bench.jar idle --url ws://127.0.0.1:8080/ws/tunnel --private-key keys/private.pem \
  *      --count 10000 [--users N] [--issuer ISS] [--concurrency 64] [--hold 20] [--ready-file FILE]
  * </pre>
@@ -53,7 +53,7 @@ public final class BenchTool {
                   GET URL on ONE keep-alive HTTP/1.1 connection at a fixed rate; latency measured from each
                   request's scheduled send time (coordinated-omission corrected), HdrHistogram.
               connect --url ws://HOST:PORT/ws/tunnel --token-file FILE [--count N=50] [--warmup N=5]
-                      [--subprotocol localbridge.tunnel.v1]
+                      [--subprotocol localbridge.tunnel.v2]
                   N sequential WebSocket opens (TCP connect + upgrade with Authorization: Bearer until 101),
                   each closed before the next one starts.
               idle --url ws://HOST:PORT/ws/tunnel --private-key PKCS8.pem [--issuer ISS] [--count N=1000]

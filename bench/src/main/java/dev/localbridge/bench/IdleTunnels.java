@@ -32,7 +32,7 @@ import org.HdrHistogram.Histogram;
 /**
  * Many idle tunnels held open against one gateway: N WebSockets, one per user by default (the realistic case: one
  * desktop agent per user), each answering the gateway's keepalive {@code Ping} with a {@code Pong} and sending nothing
- * else. The tokens are minted here (RS256 with the key of {@code scripts/dev-keys.sh}), so that every tunnel costs
+ * else but its opening {@code Hello}. The tokens are minted here (RS256 with the key of {@code scripts/dev-keys.sh}), so that every tunnel costs
  * the gateway a real first-time JWT verification and its own per-user bookkeeping.
  *
  * <p>Once every open has been tried, the tool writes {@code opened=N} to {@code --ready-file} (the bench script
@@ -41,10 +41,13 @@ import org.HdrHistogram.Histogram;
  */
 final class IdleTunnels {
 
-    private static final String SUBPROTOCOL = "localbridge.tunnel.v1";
+    private static final String SUBPROTOCOL = "localbridge.tunnel.v2";
     private static final int PING = 0x09;
     private static final int PONG = 0x0A;
     private static final int PING_FRAME_BYTES = 14;
+    /** {@code Hello(2, [])}: without it the gateway never routes to a tunnel and closes it after its hello timeout. */
+    private static final byte[] HELLO = {0x0C, 0, 0, 0, 0, 0, 0, 2, 0};
+    private static final int HELLO_TYPE = 0x0C;
 
     private final AtomicLong pings = new AtomicLong();
     private final AtomicLong otherFrames = new AtomicLong();
@@ -174,6 +177,12 @@ final class IdleTunnels {
         private ByteBuffer pending = ByteBuffer.allocate(0);
 
         @Override
+        public void onOpen(WebSocket ws) {
+            ws.sendBinary(ByteBuffer.wrap(HELLO), true);
+            ws.request(1);
+        }
+
+        @Override
         public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
             ByteBuffer message = data;
             if (!last || pending.hasRemaining()) {
@@ -192,7 +201,7 @@ final class IdleTunnels {
                 pong.put((byte) PONG).put((byte) 0).putInt(0).putLong(message.getLong(message.position() + 6)).flip();
                 pings.incrementAndGet();
                 ws.sendBinary(pong, true);
-            } else {
+            } else if ((message.get(message.position()) & 0xFF) != HELLO_TYPE) {
                 otherFrames.incrementAndGet();
             }
             ws.request(1);

@@ -18,7 +18,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Time to establish a tunnel: N sequential WebSocket opens to the gateway's /ws/tunnel with a JWT
- * ({@code Authorization: Bearer}) offering the {@code localbridge.tunnel.v1} subprotocol. Each measurement runs
+ * ({@code Authorization: Bearer}) offering the {@code localbridge.tunnel.v2} subprotocol. Each measurement runs
  * from the start of the TCP connect until the 101 response has been processed (the gateway verifies the JWT,
  * checks the per-user connection limit and registers the lease before answering 101). Each tunnel is closed
  * (close handshake, or abort after 2 s) before the next one is opened, so the per-user limit is never hit.
@@ -31,7 +31,7 @@ final class TunnelConnect {
         URI uri = URI.create(o.require("url"));
         int count = (int) o.number("count", 50);
         int warmup = (int) o.number("warmup", 5);
-        String subprotocol = o.get("subprotocol", "localbridge.tunnel.v1");
+        String subprotocol = o.get("subprotocol", "localbridge.tunnel.v2");
         String token = o.token();
         if (token == null) {
             throw new IllegalArgumentException("missing --token-file");

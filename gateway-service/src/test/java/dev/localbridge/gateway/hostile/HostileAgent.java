@@ -81,19 +81,21 @@ public final class HostileAgent implements AutoCloseable {
     }
 
     /**
-     * The whole connect sequence of the protocol, in one place: the upgrade with the token and the v1 subprotocol,
-     * then whatever the protocol asks of an agent before its tunnel is routed.
+     * The whole connect sequence of the protocol, in one place: the upgrade with the token and the v2 subprotocol,
+     * then the agent's Hello, without which the gateway never routes a request to the tunnel (no capabilities: a
+     * hostile agent promises nothing it would then be judged by).
      */
     private void openTunnel() {
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(gateway.getHost())
                 .setPort(gateway.getPort()).setURI("/ws/tunnel")
-                .setSubProtocols(List.of(TunnelProtocol.SUBPROTOCOL_V1))
+                .setSubProtocols(List.of(TunnelProtocol.SUBPROTOCOL_V2))
                 .addHeader("Authorization", "Bearer " + token);
         WebSocket ws = client.connect(options).toCompletionStage().toCompletableFuture()
                 .orTimeout(30, TimeUnit.SECONDS).join();
         ws.binaryMessageHandler(this::onMessage);
         ws.closeHandler(v -> closeCode = ws.closeStatusCode() == null ? (short) 1006 : ws.closeStatusCode());
         socket = ws;
+        ws.writeBinaryMessage(Buffer.buffer(CODEC.encode(new Frame.Hello(TunnelProtocol.VERSION, List.of()))));
     }
 
     /** Plays {@code steps} for every request whose path (without query) is {@code path}. */

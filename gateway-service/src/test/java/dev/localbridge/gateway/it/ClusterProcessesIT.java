@@ -226,8 +226,6 @@ class ClusterProcessesIT {
         assertThat(fake.started()).as("no refused call reached the tunnel").isEqualTo(startedBefore);
     }
 
-    }
-
     @Test
     void theHolderServesARelayCallOnlyWithTheCallersOwnTokenForThatUser() throws Exception {
         cluster.startAgent(USER, a.port(), fake.url(), dir);
@@ -237,7 +235,8 @@ class ClusterProcessesIT {
         long epoch = leases.getLong("leases[0].epoch");
         int startedBefore = fake.started();
 
-        HttpResponse<String> clusterCredentialOnly = send(relayCall(a, connectionId, epoch, USER, LocalCluster.SIGNER, null));
+        HttpResponse<String> clusterCredentialOnly = send(
+                relayCall(a, connectionId, epoch, USER, LocalCluster.SIGNER, null));
         assertThat(clusterCredentialOnly.statusCode()).isEqualTo(401);
         assertThat(clusterCredentialOnly.body()).contains("AUTH_TOKEN_MISSING");
         HttpResponse<String> anotherUsersToken = send(relayCall(a, connectionId, epoch, USER, LocalCluster.SIGNER,
@@ -251,8 +250,6 @@ class ClusterProcessesIT {
         assertThat(fake.seen().get(fake.seen().size() - 1).getJsonObject("headers").fieldNames())
                 .map(String::toLowerCase).as("the caller's token never enters the tunnel")
                 .doesNotContain("authorization");
-    }
-
     }
 
     private HttpResponse<String> send(HttpRequest call) throws Exception {
@@ -286,7 +283,7 @@ class ClusterProcessesIT {
         for (int i = 0; i < 12; i++) {
             Gateway via = i % 2 == 0 ? a : b;
             attempts.add(http.newWebSocketBuilder().header("Authorization", "Bearer " + token)
-                    .subprotocols("localbridge.tunnel.v1")
+                    .subprotocols("localbridge.tunnel.v2")
                     .buildAsync(via.uri("/ws/tunnel").resolve("ws://127.0.0.1:" + via.port() + "/ws/tunnel"),
                             new java.net.http.WebSocket.Listener() { }));
         }
