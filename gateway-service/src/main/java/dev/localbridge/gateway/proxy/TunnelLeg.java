@@ -10,6 +10,7 @@ import dev.localbridge.gateway.metrics.Outcome;
 import dev.localbridge.gateway.tunnel.StreamListener;
 import dev.localbridge.gateway.tunnel.TunnelConnection;
 import dev.localbridge.gateway.tunnel.TunnelStream;
+import dev.localbridge.protocol.Capabilities;
 import dev.localbridge.protocol.Header;
 import dev.localbridge.protocol.HopByHop;
 import dev.localbridge.protocol.ResetReason;
@@ -26,7 +27,8 @@ import io.vertx.core.http.HttpServerRequest;
  * <p>The request body flows with backpressure (the request is paused while the stream has no credit); what the agent
  * answers goes into the {@link CallerAnswer}, which holds it to HTTP's rules, and each body chunk's credit goes back
  * to the agent once the caller's write completed. A stream the agent refuses before anything was consumed or answered
- * fails the leg as {@link Misrouted}, so that the exchange can take another connection.
+ * fails the leg as {@link Misrouted}, so that the exchange can take another connection; so does a stream the agent
+ * leaves unaccepted (see {@link #onNotAccepted()}).
  *
  * <p>Threading: everything here runs on the request's context; the tunnel hands its frames over to it (see
  * {@link TunnelStream}).
@@ -47,6 +49,7 @@ public final class TunnelLeg implements Leg, StreamListener {
 
     private TunnelStream stream;
     private long timer = -1;
+    private long acceptTimer = -1;
     private long bytesIn;
     private long bytesOut;
     private boolean requestEnded;
@@ -84,6 +87,9 @@ public final class TunnelLeg implements Leg, StreamListener {
             return result.future();
         }
         timer = proxy.vertx().setTimer(proxy.timeouts().forTarget(target), t -> onTimeout());
+        if (tunnel.capabilities().contains(Capabilities.ACCEPT)) {
+            acceptTimer = proxy.vertx().setTimer(proxy.config().streamAcceptTimeout(), t -> onNotAccepted());
+        }
         if (body.present()) {
             answer.continueIfExpected();
             if (body.first() != null) {
@@ -180,6 +186,33 @@ public final class TunnelLeg implements Leg, StreamListener {
         answer.fail(new TunnelFailure(ErrorCode.TUNNEL_CLOSED, "The tunnel dropped during the request: " + why));
     }
 
+    /**
+     * The agent promised an {@code Accept} for every stream it takes and has not sent one: the stream may be lost in a
+     * hung or hostile client. While nothing reached the caller and no request body was sent, another of the user's
+     * connections on this replica takes it (the tunnel is now unresponsive, so it loses its turn in
+     * {@code LocalTunnels.pick}); with no other connection, the request keeps waiting here until its timeout.
+     */
+    private void onNotAccepted() {
+        acceptTimer = -1;
+        if (answer.settled() || answer.headTaken() || stream.accepted() || bytesIn > 0 || !anotherConnection()) {
+            return;
+        }
+        stream.reset(ResetReason.CANCEL, "not accepted within " + proxy.config().streamAcceptTimeout() + " ms");
+        answer.detach();
+        cleanUp();
+        result.fail(Misrouted.byConnection(tunnel.id(), new TunnelFailure(ErrorCode.TUNNEL_BUSY,
+                "The desktop client did not take the request")));
+    }
+
+    private boolean anotherConnection() {
+        for (TunnelConnection other : proxy.tunnels().connections(tunnel.userId())) {
+            if (other != tunnel && other.acceptsStreams() && !other.unresponsive()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void onTimeout() {
         if (answer.settled() || answer.headTaken()) {
             return;
@@ -205,6 +238,9 @@ public final class TunnelLeg implements Leg, StreamListener {
     private void cleanUp() {
         if (timer >= 0) {
             proxy.vertx().cancelTimer(timer);
+        }
+        if (acceptTimer >= 0) {
+            proxy.vertx().cancelTimer(acceptTimer);
         }
         if (stream != null) {
             stream.close();

@@ -59,6 +59,11 @@ public final class TunnelConnection {
      * increase with time, so the first entry is the oldest: {@link #unresponsive()} looks at one entry.
      */
     private final ConcurrentSkipListMap<Integer, Long> unaccepted = new ConcurrentSkipListMap<>();
+    /**
+     * A stream was given up after the agent left it unaccepted past the timeout (and re-routed): the connection stays
+     * unresponsive until the agent answers on some stream, so that it does not get the next request to stall too.
+     */
+    private volatile boolean strayed;
 
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile long rttNanos = -1;
@@ -163,8 +168,11 @@ public final class TunnelConnection {
      */
     public boolean unresponsive() {
         var oldest = unaccepted.firstEntry();
-        return oldest != null
-                && System.nanoTime() - oldest.getValue() > settings.acceptTimeoutMillis() * 1_000_000L;
+        return strayed || oldest != null && overdue(oldest.getValue());
+    }
+
+    private boolean overdue(long openedNanos) {
+        return System.nanoTime() - openedNanos >= settings.acceptTimeoutMillis() * 1_000_000L;
     }
 
     /**
@@ -233,7 +241,10 @@ public final class TunnelConnection {
 
     void streamClosed(TunnelStream stream) {
         streams.remove(stream.id(), stream);
-        unaccepted.remove(stream.id());
+        Long openedNanos = unaccepted.remove(stream.id());
+        if (openedNanos != null && overdue(openedNanos)) {
+            strayed = true;
+        }
         waitingForDrain.remove(stream);
     }
 
@@ -319,7 +330,9 @@ public final class TunnelConnection {
 
     private void toStream(Frame frame) {
         // Any answer on a stream (an Accept, a head, a reset) shows the agent took notice of it.
-        unaccepted.remove(frame.streamId());
+        if (unaccepted.remove(frame.streamId()) != null) {
+            strayed = false;
+        }
         TunnelStream stream = streams.get(frame.streamId());
         if (stream == null) {
             if (frame.streamId() > lastStreamId.get()) {

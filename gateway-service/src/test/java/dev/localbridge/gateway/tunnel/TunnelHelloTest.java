@@ -184,8 +184,9 @@ class TunnelHelloTest {
     }
 
     /**
-     * R1 takes a stream and never accepts it; once that stream is older than the accept timeout, requests go to R2
-     * even when R2 carries more streams — and back to R1 only when it is the user's only connection.
+     * R1 takes a stream and never accepts it; once that stream is older than the accept timeout, it is taken from R1
+     * and re-routed to R2 (nothing had reached the caller), and the next requests go to R2 even when R2 carries more
+     * streams — and back to R1 only when it is the user's only connection.
      */
     @Test
     void requestsAvoidAConnectionThatLeavesAStreamUnacceptedWhileThereIsAnother() throws Exception {
@@ -212,6 +213,9 @@ class TunnelHelloTest {
                 .extracting(Frame.RequestHead::target).isEqualTo("/a");
         assertThat(first.unresponsive()).as("not before the accept timeout").isFalse();
         await().atMost(Duration.ofSeconds(5)).until(first::unresponsive);
+        assertThat(toR2.poll(5, TimeUnit.SECONDS)).as("the unaccepted stream, re-routed").isNotNull()
+                .extracting(Frame.RequestHead::target).isEqualTo("/a");
+        assertThat(first.streamsInFlight()).as("given up on R1").isZero();
 
         for (String path : List.of("/b", "/c", "/d")) {
             http.sendAsync(get(user, path), HttpResponse.BodyHandlers.discarding());
@@ -228,8 +232,9 @@ class TunnelHelloTest {
         assertThat(toR1.poll(5, TimeUnit.SECONDS)).as("the only connection, unresponsive or not").isNotNull()
                 .extracting(Frame.RequestHead::target).isEqualTo("/e");
 
-        // Stream 1 (/a) and stream 2 (/e) are still open on R1: accepting them ends its unresponsiveness.
-        r1.writeBinaryMessage(Buffer.buffer(codec.encode(new Frame.Accept(1))));
+        // Stream 2 (/e) is still open on R1 (the only connection: nowhere to re-route); accepting it ends R1's
+        // unresponsiveness, which outlived the stream it gave up.
+        assertThat(first.unresponsive()).isTrue();
         r1.writeBinaryMessage(Buffer.buffer(codec.encode(new Frame.Accept(2))));
         await().atMost(Duration.ofSeconds(5)).until(() -> !first.unresponsive());
         r1.close();
