@@ -79,9 +79,28 @@ abstract class HostileAgentContract {
 
     // ------------------------------------------------------------------ 1. response splitting
 
+    /**
+     * Head, overrunning body and end in one burst: the gateway sees the broken promise before it has written the head
+     * (it writes a head at the end of the event-loop turn), so the caller gets a 502 envelope instead, and the
+     * connection stays usable — its next answer is the caller's own.
+     */
+    @Test
+    void anOverrunSeenBeforeTheHeadWentOutIsA502AndTheNextAnswerIsTheCallersOwn() {
+        mallory.on("/split", head(200, "Content-Type", "text/plain", "Content-Length", "2"),
+                body("OK" + INJECTED_ANSWER), end());
+        try (RawCaller caller = caller()) {
+            Answer first = ask(caller, "GET", "/split");
+            assertThat(first.status()).as("the connection carried:%n%s", caller.transcript()).isEqualTo(502);
+            assertThat(new String(first.body(), StandardCharsets.UTF_8)).contains("TUNNEL_CLOSED")
+                    .doesNotContain(MARKER);
+            assertNextAnswerIsTheVictimsOwn(caller);
+        }
+    }
+
+    /** The head went out first (a pause after it): then at most the 2 announced bytes, and the connection is cut. */
     @Test
     void nextAnswerOnTheConnectionIsTheCallersOwnWhenTheAgentOverrunsItsContentLength() {
-        mallory.on("/split", head(200, "Content-Type", "text/plain", "Content-Length", "2"),
+        mallory.on("/split", head(200, "Content-Type", "text/plain", "Content-Length", "2"), pause(200),
                 body("OK" + INJECTED_ANSWER), end());
         try (RawCaller caller = caller()) {
             Answer first = ask(caller, "GET", "/split");
@@ -103,7 +122,7 @@ abstract class HostileAgentContract {
 
     @Test
     void theCallersConnectionIsCutAfterTheAnnouncedBytesWhenTheAgentOverrunsItsContentLength() {
-        mallory.on("/split", head(200, "Content-Type", "text/plain", "Content-Length", "2"),
+        mallory.on("/split", head(200, "Content-Type", "text/plain", "Content-Length", "2"), pause(200),
                 body("OK" + INJECTED_ANSWER), end());
         try (RawCaller caller = caller()) {
             Answer first = ask(caller, "GET", "/split");
@@ -120,7 +139,7 @@ abstract class HostileAgentContract {
     @Test
     void anAnswerShorterThanItsContentLengthEndsInACutConnectionOverHttp1() {
         mallory.on("/short", head(200, "Content-Type", "text/plain", "Content-Length", "50"), body("0123456789"),
-                end());
+                pause(200), end());
         try (RawCaller caller = caller()) {
             Answer answer = ask(caller, "GET", "/short");
             assertThat(answer.ending()).as("an answer announced as 50 bytes that brings 10 must end in a closed "
@@ -132,13 +151,25 @@ abstract class HostileAgentContract {
     @Test
     void anAnswerShorterThanItsContentLengthResetsTheHttp2Stream() {
         mallory.on("/short", head(200, "Content-Type", "text/plain", "Content-Length", "50"), body("0123456789"),
-                end());
+                pause(200), end());
         H2Caller.Result result = H2Caller.get(callerGateway(), malloryPath("/short"), mallory.token());
         // A reset from the gateway, not the h2 client noticing on its own that END_STREAM came early (Netty checks
         // content-length; many clients do not): the gateway must not end the stream as if the answer were complete.
         assertThat(result.failure()).as("the h2 stream of an answer announced as 50 bytes that brings 10 is reset by "
                 + "the gateway (RST_STREAM), never ended cleanly; the caller got %s", result)
                 .isInstanceOf(StreamResetException.class);
+    }
+
+    /** Head, short body and end in one burst: nothing was written yet, so the caller gets a 502, never a clean 200. */
+    @Test
+    void aShortAnswerSeenWholeBeforeTheHeadWentOutIsA502() {
+        mallory.on("/short-burst", head(200, "Content-Type", "text/plain", "Content-Length", "50"),
+                body("0123456789"), end());
+        try (RawCaller caller = caller()) {
+            Answer answer = ask(caller, "GET", "/short-burst");
+            assertThat(answer.status()).as("the connection carried:%n%s", caller.transcript()).isEqualTo(502);
+            assertNextAnswerIsTheVictimsOwn(caller);
+        }
     }
 
     @Test
