@@ -142,14 +142,8 @@ final class ProxyExchange implements LegOwner {
     }
 
     private List<Header> forwardedHeaders() {
-        List<Header> headers = HopByHop.strip(request.headers(), NOT_FORWARDED); // a fresh, mutable list
-        headers.add(new Header("X-Forwarded-Proto", request.scheme() == null ? "http" : request.scheme()));
-        if (request.authority() != null) {
-            headers.add(new Header("X-Forwarded-Host", request.authority().toString()));
-        }
-        if (request.remoteAddress() != null && request.remoteAddress().hostAddress() != null) {
-            headers.add(new Header("X-Forwarded-For", request.remoteAddress().hostAddress()));
-        }
+        // web: the local service sees the gateway's view of the caller (X-Forwarded-*, Forwarded), not the caller's.
+        List<Header> headers = proxy.forwarded().replace(request, HopByHop.strip(request.headers(), NOT_FORWARDED));
         if (request.getHeader("X-Request-Id") == null) {
             headers.add(new Header("X-Request-Id", requestId));
         }

@@ -141,6 +141,7 @@ final class RelayLeg {
                 response.headers().add(h.getKey(), h.getValue());
             }
         });
+        proxy.proxied().decorateRelayed(request, response.headers()); // web: as TunnelLeg, unless the holder's own
         if (!response.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
             response.setChunked(true);
         }

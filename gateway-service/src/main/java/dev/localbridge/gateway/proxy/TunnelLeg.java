@@ -149,6 +149,7 @@ public final class TunnelLeg implements StreamListener {
                 response.headers().add(h.name(), h.value());
             }
         }
+        proxy.proxied().decorate(request, response.headers()); // web: the rules for answers from a user's machine
         if (!response.headers().contains("X-Request-Id")) {
             response.headers().set("X-Request-Id", requestId);
         }

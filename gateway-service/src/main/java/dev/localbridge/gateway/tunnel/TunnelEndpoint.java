@@ -18,6 +18,7 @@ import dev.localbridge.gateway.failure.ErrorResponses;
 import dev.localbridge.gateway.failure.TunnelFailure;
 import dev.localbridge.gateway.metrics.TunnelMetrics;
 import dev.localbridge.gateway.ownership.Ownership;
+import dev.localbridge.gateway.web.UpgradeOrigins;
 import dev.localbridge.protocol.FrameCodec;
 import dev.localbridge.protocol.TunnelProtocol;
 import io.quarkus.vertx.http.HttpServerOptionsCustomizer;
@@ -50,10 +51,12 @@ public class TunnelEndpoint implements HttpServerOptionsCustomizer {
     private final Vertx vertx;
     private final Ownership ownership;
     private final Drain drain;
+    private final UpgradeOrigins origins;
     private final FrameCodec codec = new FrameCodec();
 
     TunnelEndpoint(GatewayConfig config, TokenVerifier verifier, LocalTunnels tunnels, TunnelMetrics metrics,
-            Vertx vertx, Ownership ownership, Drain drain) {
+            Vertx vertx, Ownership ownership, Drain drain, UpgradeOrigins origins) {
+        this.origins = origins;
         this.ownership = ownership;
         this.drain = drain;
         this.config = config;
@@ -81,6 +84,11 @@ public class TunnelEndpoint implements HttpServerOptionsCustomizer {
         if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
             reject(request, requestId, new TunnelFailure(ErrorCode.INVALID_REQUEST,
                     "This endpoint takes a WebSocket upgrade from the LocalBridge agent"));
+            return;
+        }
+        TunnelFailure foreign = origins.refusal(request); // web: a browser page's Origin, unless allowed
+        if (foreign != null) {
+            reject(request, requestId, foreign);
             return;
         }
         if (drain.draining()) {
