@@ -45,7 +45,8 @@ class BrowserRulesClusterIT {
         a = cluster.startGateway("gateway-a", env);
         b = cluster.startGateway("gateway-b", env);
         cluster.startAgent(USER, a.port(), fake.url(), dir);
-        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.get(b, USER, "/api/tags") == 200);
+        // Routing from b needs the lease registered and seen: on a loaded machine that took more than 10 s.
+        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.get(b, USER, "/api/tags") == 200);
     }
 
     @AfterEach
