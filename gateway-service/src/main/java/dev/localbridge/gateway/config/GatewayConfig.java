@@ -6,6 +6,7 @@ import java.util.Optional;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import io.smallrye.config.WithParentName;
 
 /**
  * Every setting of the gateway. Property {@code tunnel.x-y} is read from env {@code TUNNEL_X_Y}; all durations are
@@ -129,6 +130,10 @@ public interface GatewayConfig {
     @WithDefault("30000")
     long routeCacheTtl();
 
+    /** What browsers may do, and what the local service learns about the caller (package {@code web}). */
+    @WithParentName
+    Web web();
+
     /** The deployment guide's alert levels; a replica outside them reports {@code degraded}. */
     interface Health {
         /** Lowest acceptable share of requests the tunnel served ({@code TUNNEL_HEALTH_MIN_SUCCESS_RATE}). */
@@ -184,5 +189,38 @@ public interface GatewayConfig {
         @WithName("max-requests")
         @WithDefault("1000")
         int maxRequests();
+    }
+
+    /** Browser rules and forwarded headers; the properties sit directly under {@code tunnel.}. */
+    interface Web {
+        /**
+         * Web origins ({@code scheme://host[:port]}) whose pages may call {@code /api/tunnel/**} from a browser
+         * ({@code TUNNEL_CORS_ORIGINS}); none by default.
+         */
+        Optional<List<String>> corsOrigins();
+
+        /** How long a browser may reuse a preflight answer, ms, sent in seconds ({@code TUNNEL_CORS_MAX_AGE}). */
+        @WithDefault("600000")
+        long corsMaxAge();
+
+        /** {@code Strict-Transport-Security} max-age in ms (sent in s); unset: no HSTS ({@code TUNNEL_HSTS_MAX_AGE}). */
+        Optional<Long> hstsMaxAge();
+
+        /** CSP added to answers from users' machines; empty turns it off ({@code TUNNEL_PROXIED_CSP}). */
+        @WithDefault("sandbox")
+        Optional<String> proxiedCsp();
+
+        /** Whether {@code Set-Cookie} from a user's machine reaches callers ({@code TUNNEL_FORWARD_SET_COOKIE}). */
+        @WithDefault("false")
+        boolean forwardSetCookie();
+
+        /** Web origins allowed to open an agent WebSocket; none by default ({@code TUNNEL_WS_ALLOWED_ORIGINS}). */
+        Optional<List<String>> wsAllowedOrigins();
+
+        /**
+         * Peers (IPv4/IPv6 CIDRs or addresses) whose forwarding headers are kept and extended rather than replaced:
+         * the ingress ({@code TUNNEL_TRUSTED_PROXIES}); none by default.
+         */
+        Optional<List<String>> trustedProxies();
     }
 }

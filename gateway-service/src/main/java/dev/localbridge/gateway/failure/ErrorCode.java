@@ -6,6 +6,8 @@ public enum ErrorCode {
     AUTH_TOKEN_INVALID(401),
     AUTH_TOKEN_EXPIRED(401),
     TUNNEL_ACCESS_DENIED(403),
+    /** A browser page from an origin that is not configured (CORS preflight, agent WebSocket upgrade). */
+    ORIGIN_NOT_ALLOWED(403),
     INVALID_REQUEST(400),
     NOT_FOUND(404),
     PAYLOAD_TOO_LARGE(413),

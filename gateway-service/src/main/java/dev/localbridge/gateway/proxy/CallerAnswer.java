@@ -2,6 +2,7 @@ package dev.localbridge.gateway.proxy;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 import org.jboss.logging.Logger;
 
@@ -57,6 +58,7 @@ public final class CallerAnswer {
     private final HttpServerRequest request;
     private final HttpServerResponse response;
     private final String requestId;
+    private final BiConsumer<HttpServerRequest, MultiMap> decorateProxied;
     private final Context context;
     private final boolean expectsContinue;
     private final Promise<Outcome> outcome = Promise.promise();
@@ -78,11 +80,16 @@ public final class CallerAnswer {
     private boolean violated;
     private boolean settled;
 
-    /** Takes over {@code request}'s response; call on the request's context. */
-    public CallerAnswer(HttpServerRequest request, String requestId) {
+    /**
+     * Takes over {@code request}'s response; call on the request's context. {@code decorateProxied} applies the
+     * browser rules for content from a user's machine to a proxied head (see {@code web.ProxiedHeaders}).
+     */
+    public CallerAnswer(HttpServerRequest request, String requestId,
+            BiConsumer<HttpServerRequest, MultiMap> decorateProxied) {
         this.request = request;
         this.response = request.response();
         this.requestId = requestId;
+        this.decorateProxied = decorateProxied;
         this.context = Vertx.currentContext();
         this.expectsContinue = RequestBody.expectsContinue(request);
         response.closeHandler(v -> {
@@ -342,18 +349,16 @@ public final class CallerAnswer {
             out.set("X-Request-Id", requestId);
         }
         if (endOutcome != Outcome.SUCCESS) {
+            // A holder replica's own error envelope, relayed: the gateway's answer, not content from a user's machine.
             out.set(ErrorResponses.ERROR_HEADER, endOutcome.label());
+        } else {
+            decorateProxied.accept(request, out);
         }
-        decorateProxied(out);
         if (announced >= 0 && status != 204) {
             out.set(HttpHeaders.CONTENT_LENGTH, Long.toString(announced));
         } else if (bodyAllowed) {
             response.setChunked(true);
         }
-    }
-
-    /** Where browser security headers for proxied content will be set. */
-    private void decorateProxied(MultiMap headers) {
     }
 
     private void settle(Outcome result) {

@@ -49,7 +49,7 @@ final class ProxyExchange {
         this.requestId = requestId;
         this.userId = userId;
         this.target = target;
-        this.answer = new CallerAnswer(request, requestId);
+        this.answer = new CallerAnswer(request, requestId, proxy.proxied()::decorate);
     }
 
     /** The caller's {@code X-Request-Id} when it is sane, else a new one. */
@@ -172,14 +172,8 @@ final class ProxyExchange {
     }
 
     private List<Header> forwardedHeaders() {
-        List<Header> headers = HopByHop.strip(request.headers(), NOT_FORWARDED); // a fresh, mutable list
-        headers.add(new Header("X-Forwarded-Proto", request.scheme() == null ? "http" : request.scheme()));
-        if (request.authority() != null) {
-            headers.add(new Header("X-Forwarded-Host", request.authority().toString()));
-        }
-        if (request.remoteAddress() != null && request.remoteAddress().hostAddress() != null) {
-            headers.add(new Header("X-Forwarded-For", request.remoteAddress().hostAddress()));
-        }
+        // The local service sees the gateway's view of the caller (X-Forwarded-*, Forwarded), not the caller's claims.
+        List<Header> headers = proxy.forwarded().replace(request, HopByHop.strip(request.headers(), NOT_FORWARDED));
         if (request.getHeader("X-Request-Id") == null) {
             headers.add(new Header("X-Request-Id", requestId));
         }

@@ -103,7 +103,7 @@ class RelayServer {
         if (requestId == null) {
             requestId = UUID.randomUUID().toString();
         }
-        CallerAnswer answer = new CallerAnswer(request, requestId);
+        CallerAnswer answer = new CallerAnswer(request, requestId, proxy.context().proxied()::decorate);
         if (!credential.verify(request)) {
             LOG.warnf("relay %s: call without the cluster credential from %s", requestId, request.remoteAddress());
             request.response().putHeader(HttpHeaders.CONNECTION, "close");

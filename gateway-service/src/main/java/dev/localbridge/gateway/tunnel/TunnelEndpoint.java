@@ -18,6 +18,7 @@ import dev.localbridge.gateway.failure.ErrorResponses;
 import dev.localbridge.gateway.failure.TunnelFailure;
 import dev.localbridge.gateway.metrics.TunnelMetrics;
 import dev.localbridge.gateway.ownership.Ownership;
+import dev.localbridge.gateway.web.UpgradeOrigins;
 import dev.localbridge.protocol.CloseCode;
 import dev.localbridge.protocol.FrameCodec;
 import dev.localbridge.protocol.TunnelProtocol;
@@ -52,11 +53,13 @@ public class TunnelEndpoint implements HttpServerOptionsCustomizer {
     private final Vertx vertx;
     private final Ownership ownership;
     private final Drain drain;
+    private final UpgradeOrigins origins;
     private final FrameCodec codec = new FrameCodec();
     private final TunnelConnection.Settings settings;
 
     TunnelEndpoint(GatewayConfig config, TokenVerifier verifier, LocalTunnels tunnels, TunnelMetrics metrics,
-            Vertx vertx, Ownership ownership, Drain drain) {
+            Vertx vertx, Ownership ownership, Drain drain, UpgradeOrigins origins) {
+        this.origins = origins;
         this.ownership = ownership;
         this.drain = drain;
         this.config = config;
@@ -86,6 +89,11 @@ public class TunnelEndpoint implements HttpServerOptionsCustomizer {
         if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
             reject(request, requestId, new TunnelFailure(ErrorCode.INVALID_REQUEST,
                     "This endpoint takes a WebSocket upgrade from the LocalBridge agent"));
+            return;
+        }
+        TunnelFailure foreign = origins.refusal(request); // web: a browser page's Origin, unless allowed
+        if (foreign != null) {
+            reject(request, requestId, foreign);
             return;
         }
         if (drain.draining()) {

@@ -51,7 +51,7 @@ class CallerAnswerTest {
     @BeforeAll
     void startServer() throws Exception {
         server = vertx.createHttpServer().requestHandler(request -> {
-            CallerAnswer answer = new CallerAnswer(request, "rid");
+            CallerAnswer answer = new CallerAnswer(request, "rid", (r, headers) -> { });
             if (!request.path().equals("/next")) {
                 answer.outcome().onSuccess(outcomes::add);
             }

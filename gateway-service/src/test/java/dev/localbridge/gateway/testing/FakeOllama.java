@@ -22,8 +22,10 @@ import io.vertx.core.json.JsonObject;
  * A stand-in for the user's local Ollama (the one thing we do not own), on a free port. It serves Ollama's
  * {@code /api/tags}, streaming {@code /api/chat} (NDJSON, one line per {@code delayMs}), streaming
  * {@code /v1/chat/completions} (SSE), and routes for tests: {@code /echo/**} (any method), {@code /upload},
- * {@code /download?bytes=N}, {@code /slow?delayMs=N}, {@code /fail}, {@code /hang}, and {@code /digest} (the byte count,
- * sha256 and framing headers of the request body it received, for checking that bodies arrive whole).
+ * {@code /download?bytes=N}, {@code /slow?delayMs=N}, {@code /fail}, {@code /hang}, {@code /digest} (the byte count,
+ * sha256 and framing headers of the request body it received, for checking that bodies arrive whole), and
+ * {@code /page} (a local web app's HTML page with a cookie, its own caching, CORS and HSTS headers and a forged gateway
+ * error header).
  *
  * <p>It records what a test needs to see from the far side: when each streamed line was written, and which requests
  * were cut off by the caller before they finished ({@link #cancelled()}).
@@ -125,6 +127,15 @@ public final class FakeOllama {
         } else if (path.equals("/fail")) {
             request.response().setStatusCode(500).putHeader("Content-Type", "application/json")
                     .end("{\"error\":\"model not loaded\"}");
+        } else if (path.equals("/page")) {
+            request.response().putHeader("Content-Type", "text/html; charset=utf-8")
+                    .putHeader("Set-Cookie", "session=local; Path=/; HttpOnly")
+                    .putHeader("Cache-Control", "max-age=60")
+                    .putHeader("ETag", "\"page-v1\"")
+                    .putHeader("Access-Control-Allow-Origin", "*")
+                    .putHeader("Strict-Transport-Security", "max-age=63072000; includeSubDomains; preload")
+                    .putHeader("X-LocalBridge-Error", "UPSTREAM_UNAVAILABLE")
+                    .end("<!doctype html><title>local</title><script>fetch('/api/tunnel/status')</script>");
         } else if (path.equals("/hang")) {
             watchForCancel(request);
         } else {
