@@ -56,7 +56,9 @@ final class FrameGenerators {
                 new FrameType<>(Frame.WindowUpdate.class, FrameCodec.WINDOW_UPDATE, windowUpdates(), 100),
                 new FrameType<>(Frame.Ping.class, FrameCodec.PING, pings(), 50),
                 new FrameType<>(Frame.Pong.class, FrameCodec.PONG, pongs(), 50),
-                new FrameType<>(Frame.GoAway.class, FrameCodec.GOAWAY, goAways(), 200));
+                new FrameType<>(Frame.GoAway.class, FrameCodec.GOAWAY, goAways(), 200),
+                new FrameType<>(Frame.Hello.class, FrameCodec.HELLO, hellos(), 200),
+                new FrameType<>(Frame.Accept.class, FrameCodec.ACCEPT, accepts(), 50));
     }
 
     /** Any valid frame, every type equally likely; body chunks up to {@code maxBodyBytes}. */
@@ -194,6 +196,21 @@ final class FrameGenerators {
 
     static Gen<Frame.GoAway> goAways() {
         return enumValues(GoAwayReason.class).zip(reasonTexts(), Frame.GoAway::new);
+    }
+
+    /** Versions 1…65535 and 0…32 distinct capability names of 1…32 characters {@code [a-z][a-z0-9.-]*}. */
+    static Gen<Frame.Hello> hellos() {
+        Gen<Character> first = range('a', 'z').map(c -> (char) c.intValue());
+        Gen<Character> rest = oneOf(List.of(first, range('0', '9').map(c -> (char) c.intValue()),
+                range(0, 1).map(i -> i == 0 ? '.' : '-')));
+        Gen<String> names = first.zip(strings(rest, 0, 31), (f, r) -> f + r);
+        Gen<List<String>> capabilities = lists(names, 0, TunnelProtocol.MAX_CAPABILITIES)
+                .map(list -> list.stream().distinct().toList());
+        return range(1, 65535).zip(capabilities, Frame.Hello::new);
+    }
+
+    static Gen<Frame.Accept> accepts() {
+        return streamIds().map(Frame.Accept::new);
     }
 
     // ---------------------------------------------------------------- building blocks
