@@ -195,6 +195,8 @@ public final class TunnelAgent {
         WebSocketConnectOptions options = new WebSocketConnectOptions()
                 .setAbsoluteURI(config.gatewayUrl().toString())
                 .addSubProtocol(TunnelProtocol.SUBPROTOCOL_V2)
+                // Not a browser: an Origin would only make the gateway check it against browser pages' rules.
+                .setAllowOriginHeader(false)
                 .setTimeout(15_000);
         if (!token.isEmpty()) {
             options.addHeader("Authorization", "Bearer " + token);

@@ -29,6 +29,8 @@ final class FakeGateway {
 
     final BlockingQueue<Tunnel> tunnels = new LinkedBlockingQueue<>();
     final BlockingQueue<String> authorizations = new LinkedBlockingQueue<>();
+    /** The {@code Origin} header of each upgrade ("null" when there was none). */
+    final BlockingQueue<String> origins = new LinkedBlockingQueue<>();
     volatile int rejectWith;
     /** When false, new tunnels do not answer the agent's Hello (the test sends whatever it likes instead). */
     volatile boolean answerHello = true;
@@ -42,6 +44,7 @@ final class FakeGateway {
                 .setMaxWebSocketMessageSize(FrameLimits.DEFAULT.maxMessageBytes()));
         server.requestHandler(request -> {
             authorizations.add(String.valueOf(request.getHeader("Authorization")));
+            origins.add(String.valueOf(request.getHeader("Origin")));
             if (!request.path().equals("/ws/tunnel")) {
                 request.response().setStatusCode(404).end();
             } else if (rejectWith != 0) {

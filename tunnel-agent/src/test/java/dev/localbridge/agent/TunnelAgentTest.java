@@ -106,12 +106,13 @@ class TunnelAgentTest {
     }
 
     @Test
-    void connectsWithBearerTokenAndTheProtocolSubprotocol() throws Exception {
+    void connectsWithBearerTokenAndTheProtocolSubprotocolAndNoOrigin() throws Exception {
         FakeGateway.Tunnel tunnel = startAgent(config());
 
         assertThat(agent.isConnected()).isTrue();
         assertThat(agent.connectCount()).isEqualTo(1);
         assertThat(gateway.authorizations.poll()).isEqualTo("Bearer test-token");
+        assertThat(gateway.origins.poll()).as("an agent is not a browser page").isEqualTo("null");
         assertThat(tunnel.ws.subProtocol()).isEqualTo(TunnelProtocol.SUBPROTOCOL_V2);
         assertThat(events).containsExactly("up " + agent.connectionId());
     }

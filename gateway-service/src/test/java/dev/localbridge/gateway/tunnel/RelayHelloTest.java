@@ -27,6 +27,7 @@ import dev.localbridge.protocol.Frame;
 import dev.localbridge.protocol.FrameCodec;
 import dev.localbridge.protocol.ProtocolException;
 import dev.localbridge.protocol.TunnelProtocol;
+import dev.localbridge.protocol.cluster.ClusterSignature;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -54,12 +55,17 @@ class RelayHelloTest {
     private final FrameCodec codec = new FrameCodec();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+    /** A relay call as another replica makes it: signed for this route, with the user's own token. */
     private HttpRequest relayed(TunnelConnection tunnel) {
+        String epoch = Long.toString(tunnel.epoch());
+        String signature = new ClusterSignature(SessionServiceResource.SECRET).sign(
+                ClusterSignature.Call.of("GET", "/api/tags").withRoute(tunnel.id(), epoch, tunnel.userId()));
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + config.relayPort() + "/api/tags"))
                 .header(Relays.CONNECTION_HEADER, tunnel.id())
-                .header(Relays.EPOCH_HEADER, Long.toString(tunnel.epoch()))
+                .header(Relays.EPOCH_HEADER, epoch)
                 .header(Relays.USER_HEADER, tunnel.userId())
-                .header(ClusterCredential.HEADER, SessionServiceResource.SECRET)
+                .header(ClusterCredential.HEADER, signature)
+                .header("Authorization", "Bearer " + Tokens.forUser(tunnel.userId()))
                 .timeout(Duration.ofSeconds(20)).build();
     }
 

@@ -31,7 +31,7 @@ final class RawUpgrade {
             String request = "GET /ws/tunnel HTTP/1.1\r\nHost: " + base.getAuthority() + "\r\n"
                     + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
-                    + "Sec-WebSocket-Protocol: " + TunnelProtocol.SUBPROTOCOL_V1 + "\r\n"
+                    + "Sec-WebSocket-Protocol: " + TunnelProtocol.SUBPROTOCOL_V2 + "\r\n"
                     + "Authorization: Bearer " + token + "\r\n"
                     + (origin == null ? "" : "Origin: " + origin + "\r\n")
                     + "\r\n";
