@@ -91,7 +91,8 @@ public class TunnelEndpoint implements HttpServerOptionsCustomizer {
                     "This endpoint takes a WebSocket upgrade from the LocalBridge agent"));
             return;
         }
-        TunnelFailure foreign = origins.refusal(request); // web: a browser page's Origin, unless allowed
+        // Browsers apply no CORS to WebSockets: a page on another origin must not open a tunnel.
+        TunnelFailure foreign = origins.refusal(request);
         if (foreign != null) {
             reject(request, requestId, foreign);
             return;
