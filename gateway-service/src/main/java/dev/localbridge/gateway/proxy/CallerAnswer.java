@@ -79,6 +79,7 @@ public final class CallerAnswer {
     private boolean flushScheduled;
     private boolean violated;
     private boolean settled;
+    private boolean completeByLength;
 
     /**
      * Takes over {@code request}'s response; call on the request's context. {@code decorateProxied} applies the
@@ -122,6 +123,14 @@ public final class CallerAnswer {
     /** Whether the answer was settled because its source broke the rules above. */
     boolean violated() {
         return violated;
+    }
+
+    /**
+     * Whether the answer ended when its announced length was written, before its source said it ended: the source
+     * owes nothing more, and what it still sends is dropped.
+     */
+    boolean completeByLength() {
+        return completeByLength;
     }
 
     /** {@code leg} now delivers into this answer and is told, once, how it settled. */
@@ -221,6 +230,13 @@ public final class CallerAnswer {
         }
         held = data;
         heldWritten = written;
+        if (announced >= 0 && bodyBytes == announced) {
+            // Complete: ending here keeps what the source sends later (an overrun, or a cut of its own) away from the
+            // caller's connection, which the caller may already be reusing for its next request.
+            completeByLength = true;
+            end();
+            return;
+        }
         scheduleFlush();
     }
 

@@ -218,7 +218,8 @@ final class RelayLeg implements Leg {
     /** The caller's answer is over: a relay call still running is reset, which the holder turns into a cancel. */
     private void settled(Outcome outcome) {
         proxy.vertx().cancelTimer(timer);
-        if (relay != null && !relayEnded) {
+        // An answer complete by its length leaves the relay connection to end cleanly and return to the pool.
+        if (relay != null && !relayEnded && !answer.completeByLength()) {
             relay.reset();
         }
         result.complete(outcome);

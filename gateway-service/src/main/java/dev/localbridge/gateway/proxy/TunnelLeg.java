@@ -227,7 +227,7 @@ public final class TunnelLeg implements Leg, StreamListener {
         if (stream != null) {
             if (answer.violated()) {
                 stream.reset(ResetReason.PROTOCOL_ERROR, "the answer broke HTTP's rules");
-            } else if (!sourceDone) {
+            } else if (!sourceDone && !answer.completeByLength()) {
                 stream.reset(ResetReason.CANCEL, "the caller's answer is over");
             }
         }
