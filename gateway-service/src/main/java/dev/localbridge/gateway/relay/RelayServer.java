@@ -81,7 +81,9 @@ class RelayServer {
                     + " between replicas are authenticated with it");
         }
         var tls = io.quarkus.arc.Arc.container().instance(dev.localbridge.gateway.cluster.ClusterTls.class).get();
+        // HTTP/1.1 only, as replicas speak it: an h2c upgrade would only give a second, untested way in.
         server = vertx.createHttpServer(tls.relayServer(new HttpServerOptions()
+                        .setHttp2ClearTextEnabled(false)
                         .setHandle100ContinueAutomatically(false)
                         .setTcpNoDelay(true)
                         .setIdleTimeout(180)))

@@ -76,18 +76,21 @@ class CallerAnswerTest {
         outcomes.clear();
     }
 
+    /**
+     * Once its announced bytes are written an answer is complete and ends: what the source sends after that (here a
+     * forged second response) is dropped, and the connection carries the caller's next answer in step.
+     */
     @Test
-    void bodyBeyondTheAnnouncedLengthIsNeverWrittenAndCutsTheCaller() throws Exception {
+    void anAnswerEndsAtItsAnnouncedLengthAndWhatItsSourceSendsLaterNeverReachesTheCaller() throws Exception {
         script("/split", a -> steps(
                 () -> a.head(200, headers("Content-Length", "2")),
                 () -> a.body(Buffer.buffer("ok"), null),
                 () -> a.body(Buffer.buffer("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nEVIL"), null),
                 a::end));
-        Raw raw = call(get("/split"));
-        assertThat(raw.text()).startsWith("HTTP/1.1 200 OK").contains("content-length: 2").endsWith("\r\n\r\nok");
-        assertThat(raw.text()).doesNotContain("EVIL").doesNotContain("second");
-        assertThat(raw.closed()).as("the caller's connection is cut").isTrue();
-        assertThat(outcome()).isEqualTo(Outcome.BROKEN);
+        Raw raw = call(get("/split") + NEXT);
+        assertThat(raw.text()).startsWith("HTTP/1.1 200 OK").contains("content-length: 2\r\n\r\nokHTTP/1.1 200")
+                .doesNotContain("EVIL").endsWith("second");
+        assertThat(outcome()).isEqualTo(Outcome.SUCCESS);
     }
 
     @Test
