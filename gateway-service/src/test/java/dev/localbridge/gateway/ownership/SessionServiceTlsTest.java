@@ -58,6 +58,22 @@ class SessionServiceTlsTest {
                 HttpResponse.BodyHandlers.discarding())).isInstanceOf(java.io.IOException.class);
     }
 
+    /** With TUNNEL_RELAY_TLS_CONFIGURATION_NAME the relay listener speaks TLS only: plain HTTP gets no answer. */
+    @Test
+    void theRelayListenerServesTlsOnly() throws Exception {
+        HttpClient trusting = HttpClient.newBuilder().sslContext(trusting())
+                .version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> unsigned = trusting.send(HttpRequest.newBuilder(
+                        URI.create("https://localhost:" + TlsSessionServiceResource.relayPort + "/api/tags")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(unsigned.statusCode()).as("the TLS handshake succeeded; the unsigned call is refused")
+                .isEqualTo(401);
+        assertThatThrownBy(() -> HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + TlsSessionServiceResource.relayPort
+                        + "/api/tags")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.discarding())).isInstanceOf(java.io.IOException.class);
+    }
+
     private static SSLContext trusting() throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(TlsSessionServiceResource.dir.resolve("truststore.p12"))) {

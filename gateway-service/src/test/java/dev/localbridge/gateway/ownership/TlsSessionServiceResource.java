@@ -14,13 +14,15 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * session-service (its packaged jar, memory store) serving HTTPS only, with a certificate for localhost made here by
- * the JDK's keytool; the gateway under test gets the matching trust store as a named TLS configuration.
+ * the JDK's keytool; the gateway under test gets the matching trust store as a named TLS configuration, and serves its
+ * relay port over TLS with the same certificate.
  */
 public class TlsSessionServiceResource implements QuarkusTestResourceLifecycleManager {
 
     static final String PASSWORD = "changeit-test";
     static Path dir;
     static int port;
+    static int relayPort;
     private JavaProcess process;
 
     @Override
@@ -65,6 +67,11 @@ public class TlsSessionServiceResource implements QuarkusTestResourceLifecycleMa
         config.put("tunnel.relay-port", Integer.toString(JavaProcess.freePort()));
         config.put("tunnel.relay-advertise-host", "127.0.0.1");
         config.put("tunnel.relay-bind-address", "127.0.0.1");
+        relayPort = Integer.parseInt(config.get("tunnel.relay-port"));
+        // The relay listener serves TLS too, with the same localhost certificate (no trust store: not mutual).
+        config.put("tunnel.relay-tls-configuration-name", "relay");
+        config.put("quarkus.tls.relay.key-store.p12.path", dir.resolve("session-keystore.p12").toString());
+        config.put("quarkus.tls.relay.key-store.p12.password", PASSWORD);
         return config;
     }
 
