@@ -809,7 +809,7 @@ report() {
     fi
     [[ -z ${RELAY_RECONNECTS-} ]] || echo "- **relay agent reconnected $RELAY_RECONNECTS time(s) during the run** (see relay-agent.log)"
     echo
-    echo "| figure | direct | nginx | ssh -R | LocalBridge | LocalBridge/direct | target (ARCHITECTURE.md) | met |"
+    echo "| figure | direct | nginx | ssh -R | LocalBridge | LocalBridge/direct | target (docs/benchmarks.md) | met |"
     echo "|---|---|---|---|---|---|---|---|"
     echo "| small GET p50, 1 conn @ $RATE req/s | $(cell direct p50 fmt_us lat) | $(cell nginx p50 fmt_us lat) | $(cell ssh p50 fmt_us lat) | $(cell $lb p50 fmt_us lat) | $(ratio "${R[$lb.p50]-}" "${R[direct.p50]-}") | added ≤ 60 µs | $(verdict "$(added_met "${R[$lb.p50]-}" "${R[direct.p50]-}" 60)" lat) |"
     echo "| small GET p99, 1 conn @ $RATE req/s | $(cell direct p99 fmt_us lat) | $(cell nginx p99 fmt_us lat) | $(cell ssh p99 fmt_us lat) | $(cell $lb p99 fmt_us lat) | $(ratio "${R[$lb.p99]-}" "${R[direct.p99]-}") | added ≤ 1 ms | $(verdict "$(added_met "${R[$lb.p99]-}" "${R[direct.p99]-}" 1000)" lat) |"
@@ -841,7 +841,7 @@ report() {
       echo "² The cluster-wide rate limiter leases tokens in batches (\`POST /api/ratelimit/tokens\`, at most one call per batch of up to 50 requests per user and replica); amortised, not a round trip on each request's path, but shown here rather than hidden."
       echo "Relay leg, uncorrected service time (request sent → response read, without the wait behind earlier requests): local via A ${R[relay_local.svc]:-—}; relayed via B ${R[relay_remote.svc]:-—}. When it is close to 1/rate the corrected figures pile up (each late response delays the ones queued behind it)."
     fi
-    echo "Reference figures from ARCHITECTURE.md on this kind of machine: direct 64 µs / 61k req/s / 3 GB/s; nginx hop 79 µs / 32.6k req/s / 496 MB/s; ssh -R 131 µs (p99 41.9 ms) / 18k req/s / 613 MB/s."
+    echo "Reference figures on this kind of machine (docs/benchmarks.md): direct 64 µs / 61k req/s / 3 GB/s; nginx hop 79 µs / 32.6k req/s / 496 MB/s; ssh -R 131 µs (p99 41.9 ms) / 18k req/s / 613 MB/s."
     echo "Latencies are coordinated-omission corrected (from each request's scheduled send time). MB = 10^6 bytes. ⚠ marks a figure whose run had errors; see bench/README.md."
   } >"$RESULTS"
   echo

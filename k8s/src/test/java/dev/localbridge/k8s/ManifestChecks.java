@@ -56,7 +56,7 @@ final class ManifestChecks {
     record AppPorts(int http, int management) {
     }
 
-    /** The Ingress routing of ARCHITECTURE.md: path -> Service (and the pathType it needs, null = any). */
+    /** The Ingress routing of k8s/README.md: path -> Service (and the pathType it needs, null = any). */
     record Route(String path, String service, String pathType) {
     }
 
@@ -434,7 +434,7 @@ final class ManifestChecks {
                 .map(w -> resolve(w, target)).flatMap(Optional::stream).findFirst();
     }
 
-    /** Backends exist with that port (reaching the app's http port), and the routing of ARCHITECTURE.md. */
+    /** Backends exist with that port (reaching the app's http port), and the routing of k8s/README.md. */
     void ingresses() {
         for (Ingress ing : all(Ingress.class)) {
             List<HTTPIngressPath> paths = new ArrayList<>();

@@ -1,6 +1,6 @@
 package dev.localbridge.gateway.failure;
 
-/** The errors the tunnel itself produces, with the HTTP status each maps to (ARCHITECTURE.md "Errors callers see"). */
+/** The errors the tunnel itself produces, with the HTTP status each maps to (docs/gateway.md, "Errors"). */
 public enum ErrorCode {
     AUTH_TOKEN_MISSING(401),
     AUTH_TOKEN_INVALID(401),

@@ -8,7 +8,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The JSON error envelope of ARCHITECTURE.md: {@code {"error":{"code","message","requestId","timestamp"}}}.
+ * The JSON error envelope (docs/gateway.md, "Errors"): {@code {"error":{"code","message","requestId","timestamp"}}}.
  */
 public final class ErrorResponses {
 

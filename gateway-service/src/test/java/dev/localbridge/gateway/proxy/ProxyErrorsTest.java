@@ -17,7 +17,7 @@ import dev.localbridge.gateway.testing.TunnelTestBase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 
-/** Every error of the table in ARCHITECTURE.md, with its status, code and the JSON envelope. */
+/** Every error of the table in docs/gateway.md ("Errors"), with its status, code and the JSON envelope. */
 @QuarkusTest
 class ProxyErrorsTest extends TunnelTestBase {
 

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Body of the public {@code GET /api/tunnel/health}: the status and checks of ARCHITECTURE.md, the figures and
+ * Body of the public {@code GET /api/tunnel/health}: the status and checks of docs/operations.md ("Health"), the figures and
  * thresholds behind them, and counts. It is built from the operator's {@link ClusterReport} by keeping only what
  * names no part of the cluster: no node id (a gateway's defaults to its host or pod name), no address, no URL and no
  * error text (those carry host names, ports and exception messages). Why it is unhealthy is a fixed

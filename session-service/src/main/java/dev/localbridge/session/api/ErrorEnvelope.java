@@ -1,6 +1,6 @@
 package dev.localbridge.session.api;
 
-/** The JSON error body of ARCHITECTURE.md: {@code {"error":{"code","message","requestId","timestamp"}}}. */
+/** The JSON error body every service answers with (docs/gateway.md, "Errors"): {@code {"error":{"code","message","requestId","timestamp"}}}. */
 public record ErrorEnvelope(Error error) {
 
     /** One error. */
