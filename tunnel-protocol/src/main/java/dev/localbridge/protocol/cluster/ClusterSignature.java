@@ -59,6 +59,7 @@ public final class ClusterSignature {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SecretKeySpec key;
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
     private final Clock clock;
     private final long toleranceMillis;
     private final NonceMemory nonces;
@@ -154,10 +155,15 @@ public final class ClusterSignature {
     }
 
     private byte[] mac(String canonical) {
+        // doFinal resets the Mac to its key, so each thread keeps one instead of looking one up on every call.
+        return macs.get().doFinal(canonical.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
-            return mac.doFinal(canonical.getBytes(StandardCharsets.UTF_8));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
