@@ -29,7 +29,8 @@ import io.vertx.core.http.HttpServerRequest;
  */
 final class ProxyExchange {
 
-    private static final Set<String> NOT_FORWARDED = Set.of("authorization", "host");
+    /** The caller's credential, the gateway's host, and {@code Expect}, which the gateway answers itself. */
+    private static final Set<String> NOT_FORWARDED = Set.of("authorization", "host", "expect");
 
     private final ProxyContext proxy;
     private final HttpServerRequest request;

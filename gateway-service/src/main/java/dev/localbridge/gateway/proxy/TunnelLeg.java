@@ -2,7 +2,6 @@ package dev.localbridge.gateway.proxy;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import dev.localbridge.gateway.failure.ErrorCode;
 import dev.localbridge.gateway.failure.TunnelFailure;
@@ -12,7 +11,6 @@ import dev.localbridge.gateway.tunnel.TunnelConnection;
 import dev.localbridge.gateway.tunnel.TunnelStream;
 import dev.localbridge.protocol.Capabilities;
 import dev.localbridge.protocol.Header;
-import dev.localbridge.protocol.HopByHop;
 import dev.localbridge.protocol.ResetReason;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -34,9 +32,6 @@ import io.vertx.core.http.HttpServerRequest;
  * {@link TunnelStream}).
  */
 public final class TunnelLeg implements Leg, StreamListener {
-
-    /** The gateway answers {@code Expect} itself (when it is ready to read the body); the agent never sees it. */
-    private static final Set<String> HANDLED_HERE = Set.of("expect");
 
     private final ProxyContext proxy;
     private final CallerAnswer answer;
@@ -75,7 +70,7 @@ public final class TunnelLeg implements Leg, StreamListener {
         answer.attach(this::settled);
         try {
             stream = tunnel.open(Vertx.currentContext(), this, request.method().name(), target,
-                    HopByHop.stripHeaders(headers, HANDLED_HERE), !body.present());
+                    headers, !body.present());
         } catch (IllegalArgumentException e) {
             answer.fail(new TunnelFailure(ErrorCode.INVALID_REQUEST, "The request cannot be tunnelled: "
                     + e.getMessage()));

@@ -52,6 +52,9 @@ final class TrustedProxies {
 
     /** Whether {@code address} (an IP literal, as Vert.x reports a peer) lies in one of the ranges. */
     boolean contains(String address) {
+        if (ranges.isEmpty()) {
+            return false; // the default: no peer is trusted, and every request's address need not be parsed
+        }
         byte[] bytes = address == null ? null : bytes(address);
         if (bytes == null) {
             return false;
