@@ -294,7 +294,7 @@ public final class FrameCodec {
     }
 
     private static void checkMethod(String method) {
-        if (method.isEmpty() || method.length() > 255 || !isToken(method)) {
+        if (method.isEmpty() || method.length() > 255 || !HttpSyntax.isToken(method)) {
             throw new IllegalArgumentException("not an HTTP method token: " + method);
         }
     }
@@ -307,10 +307,10 @@ public final class FrameCodec {
     }
 
     private static void checkHeader(String name, String value) {
-        if (name.isEmpty() || name.length() > 255 || !isToken(name)) {
+        if (name.isEmpty() || name.length() > 255 || !HttpSyntax.isToken(name)) {
             throw new IllegalArgumentException("not an HTTP header name: " + name);
         }
-        if (!isFieldValue(value) || value.length() > 0xFFFF) {
+        if (!HttpSyntax.isFieldValue(value) || value.length() > 0xFFFF) {
             throw new IllegalArgumentException("header " + name + " has a forbidden character or is too long");
         }
     }
@@ -340,7 +340,7 @@ public final class FrameCodec {
                     flags(type, flags, FLAG_END_STREAM);
                     stream(type, streamId);
                     String method = readString(message, message.get() & 0xFF, "method");
-                    if (method.isEmpty() || !isToken(method)) {
+                    if (method.isEmpty() || !HttpSyntax.isToken(method)) {
                         throw new ProtocolException(BAD_FIELD, "method is not an HTTP token");
                     }
                     int targetLength = message.getShort() & 0xFFFF;
@@ -517,10 +517,10 @@ public final class FrameCodec {
                 throw new ProtocolException(OVERSIZED, "header block above " + limits.maxHeaderBytes() + " bytes");
             }
             String value = readString(message, valueLength, "header value");
-            if (name.isEmpty() || !isToken(name)) {
+            if (name.isEmpty() || !HttpSyntax.isToken(name)) {
                 throw new ProtocolException(BAD_FIELD, "header name is not an HTTP token");
             }
-            if (!isFieldValue(value)) {
+            if (!HttpSyntax.isFieldValue(value)) {
                 throw new ProtocolException(BAD_FIELD, "header " + name + " has CR, LF or NUL in its value");
             }
             headers.add(new Header(name, value));
@@ -547,28 +547,6 @@ public final class FrameCodec {
     }
 
     // ---------------------------------------------------------------- character rules shared by both directions
-
-    static boolean isToken(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    static boolean isFieldValue(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\r' || c == '\n' || c == 0) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     /** Why a request target is refused, or {@code null}: it must be an origin-form path with no control characters. */
     static String targetProblem(String target) {

@@ -2,6 +2,8 @@ package dev.localbridge.gateway.proxy;
 
 import java.util.Map;
 
+import dev.localbridge.protocol.HttpSyntax;
+
 /**
  * The checks a response head from an agent or a relaying replica must pass before any of it reaches a caller: header
  * names are RFC 9110 tokens, values carry no CR, LF or NUL (either could start a header or a response of the
@@ -16,21 +18,6 @@ final class ResponseHeads {
         }
     }
 
-    private static final boolean[] TOKEN = new boolean[128];
-
-    static {
-        for (char c = '0'; c <= '9'; c++) {
-            TOKEN[c] = true;
-        }
-        for (char c = 'a'; c <= 'z'; c++) {
-            TOKEN[c] = true;
-            TOKEN[Character.toUpperCase(c)] = true;
-        }
-        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-            TOKEN[c] = true;
-        }
-    }
-
     private ResponseHeads() {
     }
 
@@ -39,15 +26,12 @@ final class ResponseHeads {
         long length = -1;
         for (Map.Entry<String, String> h : headers) {
             String name = h.getKey();
-            if (!isToken(name)) {
+            if (!HttpSyntax.isToken(name)) {
                 throw new Violation("a header name that is not a token");
             }
             String value = h.getValue();
-            for (int i = 0; i < value.length(); i++) {
-                char c = value.charAt(i);
-                if (c == '\r' || c == '\n' || c == 0) {
-                    throw new Violation("a CR, LF or NUL in the value of " + name);
-                }
+            if (!HttpSyntax.isFieldValue(value)) {
+                throw new Violation("a CR, LF or NUL in the value of " + name);
             }
             if (name.equalsIgnoreCase("content-length")) {
                 length = contentLength(value, length);
@@ -71,18 +55,5 @@ final class ResponseHeads {
             length = n;
         }
         return length;
-    }
-
-    static boolean isToken(String name) {
-        if (name.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c >= 128 || !TOKEN[c]) {
-                return false;
-            }
-        }
-        return true;
     }
 }

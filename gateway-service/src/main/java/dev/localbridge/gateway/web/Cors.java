@@ -10,6 +10,7 @@ import dev.localbridge.gateway.config.GatewayConfig;
 import dev.localbridge.gateway.failure.ErrorCode;
 import dev.localbridge.gateway.failure.ErrorResponses;
 import dev.localbridge.gateway.failure.TunnelFailure;
+import dev.localbridge.protocol.HttpSyntax;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -97,7 +98,7 @@ final class Cors {
         for (String name : requested.split(",")) {
             String header = name.trim();
             String lower = header.toLowerCase(Locale.ROOT);
-            if (HttpToken.is(header) && !GATEWAY_HEADERS.contains(lower)
+            if (HttpSyntax.isToken(header) && !GATEWAY_HEADERS.contains(lower)
                     && !lower.startsWith("x-forwarded-") && !lower.startsWith("x-localbridge-")
                     && !lower.startsWith("proxy-") && !lower.startsWith("sec-")) {
                 allowed.add(header);

@@ -11,6 +11,7 @@ import org.eclipse.microprofile.config.Config;
 
 import dev.localbridge.gateway.config.GatewayConfig;
 import dev.localbridge.protocol.Header;
+import dev.localbridge.protocol.HttpSyntax;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
@@ -102,7 +103,7 @@ public class ForwardedHeaders {
 
     /** A value as RFC 7239 allows it: a token as is, anything else (such as {@code host:port}) quoted. */
     private static String quoted(String value) {
-        if (HttpToken.is(value)) {
+        if (HttpSyntax.isToken(value)) {
             return value;
         }
         return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
