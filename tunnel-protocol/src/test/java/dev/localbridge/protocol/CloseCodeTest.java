@@ -32,14 +32,20 @@ class CloseCodeTest {
         assertThat(CloseCode.HELLO_TIMEOUT.code()).isEqualTo(4400);
         assertThat(CloseCode.KEEPALIVE_TIMEOUT.code()).isEqualTo(4408);
         assertThat(CloseCode.LEASE_TAKEN_OVER.code()).isEqualTo(4409);
+        assertThat(CloseCode.TOKEN_EXPIRED.code()).isEqualTo(4401);
+        assertThat(CloseCode.ACCESS_REVOKED.code()).isEqualTo(4403);
+        assertThat(CloseCode.CLOSED_BY_USER.code()).isEqualTo(4410);
     }
 
     @Test
-    void theAgentReconnectsAtOnceOnlyWhenItsLeaseMovedAndBacksOffOtherwise() {
+    void theAgentReconnectsAtOnceOnlyWhenItsLeaseMovedStopsOnlyWhenItsUserClosedItAndBacksOffOtherwise() {
         assertThat(CloseCode.agentReaction(1001)).isEqualTo(CloseCode.AgentReaction.RECONNECT_AFTER_BACKOFF);
         assertThat(CloseCode.agentReaction(4409)).isEqualTo(CloseCode.AgentReaction.RECONNECT_AT_ONCE);
         assertThat(CloseCode.agentReaction(1002)).isEqualTo(CloseCode.AgentReaction.RECONNECT_AFTER_BACKOFF);
         assertThat(CloseCode.agentReaction(4400)).isEqualTo(CloseCode.AgentReaction.RECONNECT_AFTER_BACKOFF);
+        assertThat(CloseCode.agentReaction(4401)).isEqualTo(CloseCode.AgentReaction.RECONNECT_AFTER_BACKOFF);
+        assertThat(CloseCode.agentReaction(4403)).isEqualTo(CloseCode.AgentReaction.RECONNECT_AFTER_BACKOFF);
+        assertThat(CloseCode.agentReaction(4410)).as("closed by its user").isEqualTo(CloseCode.AgentReaction.STOP);
         assertThat(CloseCode.agentReaction(4999)).as("unknown").isEqualTo(
                 CloseCode.AgentReaction.RECONNECT_AFTER_BACKOFF);
         assertThat(CloseCode.agentReaction(null)).as("no close frame").isEqualTo(
