@@ -10,6 +10,12 @@ public final class Capabilities {
     /** The agent sends {@link Frame.Accept} for every stream it takes. */
     public static final String ACCEPT = "accept";
 
+    /**
+     * Token renewal on an open tunnel: announced by an agent that sends {@link Frame.Renew} and understands
+     * {@link Frame.Renewed}, and by a gateway that answers it. An agent sends Renew only to a gateway that announced it.
+     */
+    public static final String RENEW = "renew";
+
     private Capabilities() {
     }
 

@@ -9,7 +9,7 @@ import java.util.Objects;
  * message; {@link FrameCodec} gives the byte layout, which {@code docs/protocol.md} documents.
  *
  * <p>Streams are opened by the gateway ({@link RequestHead}) and carry one HTTP exchange each. Connection-level frames
- * ({@link Hello}, {@link Ping}, {@link Pong}, {@link GoAway}) use stream id 0. The first frame each way is a
+ * ({@link Hello}, {@link Ping}, {@link Pong}, {@link GoAway}, {@link Renew}, {@link Renewed}) use stream id 0. The first frame each way is a
  * {@link Hello} (protocol version 2, {@link TunnelProtocol#SUBPROTOCOL_V2}).
  */
 public sealed interface Frame {
@@ -159,5 +159,49 @@ public sealed interface Frame {
      * announced {@link Capabilities#ACCEPT}; a stream that stays unaccepted tells the gateway the agent is stuck.
      */
     record Accept(int streamId) implements Frame {
+    }
+
+    /**
+     * Agent to gateway: a fresh token for the open tunnel, sent only to a gateway that announced
+     * {@link Capabilities#RENEW}. The gateway verifies it, requires the tunnel's user, and answers with
+     * {@link Renewed}; the tunnel and its streams carry on either way.
+     *
+     * @param token the bearer token, 1 to {@link TunnelProtocol#MAX_TOKEN_BYTES} characters of visible ASCII
+     */
+    record Renew(String token) implements Frame {
+        public Renew {
+            Objects.requireNonNull(token, "token");
+        }
+
+        @Override
+        public int streamId() {
+            return 0;
+        }
+
+        /** Never shows the token: frames end up in logs and assertion messages. */
+        @Override
+        public String toString() {
+            return "Renew[token=" + token.length() + " chars]";
+        }
+    }
+
+    /**
+     * Gateway to agent: the answer to a {@link Renew}.
+     *
+     * @param result     accepted, or why not
+     * @param validUntil epoch seconds until which the tunnel's token is valid after this answer: the new token's
+     *                   {@code exp} when accepted, the unchanged one when refused ({@link Long#MAX_VALUE}: no expiry)
+     * @param message    free text for the agent's log; may be empty
+     */
+    record Renewed(RenewResult result, long validUntil, String message) implements Frame {
+        public Renewed {
+            Objects.requireNonNull(result, "result");
+            message = message == null ? "" : message;
+        }
+
+        @Override
+        public int streamId() {
+            return 0;
+        }
     }
 }

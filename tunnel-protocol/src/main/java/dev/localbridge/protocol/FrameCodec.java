@@ -17,7 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Encodes and decodes {@link Frame}s (protocol version 2: version 1 plus Hello and Accept). The layout is documented in {@code docs/protocol.md}:
+ * Encodes and decodes {@link Frame}s (protocol version 2: version 1 plus Hello and Accept, and Renew and Renewed). The layout is documented in {@code docs/protocol.md}:
  * a 6-byte header (type, flags, stream id, big-endian) followed by a type-specific payload.
  *
  * <p>The decoder is strict: every length is checked against the message and against {@link FrameLimits}, strings must
@@ -39,6 +39,8 @@ public final class FrameCodec {
     static final byte GOAWAY = 0x0B;
     static final byte HELLO = 0x0C;
     static final byte ACCEPT = 0x0D;
+    static final byte RENEW = 0x0E;
+    static final byte RENEWED = 0x0F;
 
     /** Flag of head frames: no body follows. */
     static final byte FLAG_END_STREAM = 0x01;
@@ -112,7 +114,49 @@ public final class FrameCodec {
             case Frame.GoAway g -> coded(GOAWAY, 0, g.reason().code(), g.message());
             case Frame.Hello h -> hello(h);
             case Frame.Accept a -> empty(ACCEPT, streamId(a));
+            case Frame.Renew r -> renew(r);
+            case Frame.Renewed r -> renewed(r);
         };
+    }
+
+    private byte[] renew(Frame.Renew r) {
+        String problem = tokenProblem(r.token());
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        ByteBuffer b = allocate(2 + r.token().length());
+        writeHeader(b, RENEW, 0, 0);
+        b.putShort((short) r.token().length()).put(ascii(r.token()));
+        return b.array();
+    }
+
+    private byte[] renewed(Frame.Renewed r) {
+        if (r.validUntil() < 0) {
+            throw new IllegalArgumentException("validity before 1970: " + r.validUntil());
+        }
+        byte[] text = reasonText(r.message());
+        ByteBuffer b = allocate(2 + 8 + 2 + text.length);
+        writeHeader(b, RENEWED, 0, 0);
+        b.putShort((short) r.result().code()).putLong(r.validUntil());
+        b.putShort((short) text.length).put(text);
+        return b.array();
+    }
+
+    /**
+     * Why a renewal token is refused, or {@code null}: 1 to {@link TunnelProtocol#MAX_TOKEN_BYTES} characters of
+     * visible ASCII (a JWT is base64url and dots), so that a token can never carry a control character into a log.
+     */
+    static String tokenProblem(String token) {
+        if (token.isEmpty() || token.length() > TunnelProtocol.MAX_TOKEN_BYTES) {
+            return "a token of " + token.length() + " characters, not 1-" + TunnelProtocol.MAX_TOKEN_BYTES;
+        }
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c < 0x21 || c > 0x7E) {
+                return "the token has a character that is not visible ASCII at index " + i;
+            }
+        }
+        return null;
     }
 
     private byte[] hello(Frame.Hello h) {
@@ -181,18 +225,25 @@ public final class FrameCodec {
     }
 
     private byte[] coded(byte type, int streamId, int code, String message) {
-        // Free text for diagnostics: never refused. Too long is cut at a code point boundary, and an unpaired
-        // surrogate travels as '?' (String.getBytes), so that sending a reset can never fail because of its text.
-        int maxBytes = Math.min(limits.maxReasonBytes(), 0xFFFF);
-        byte[] text = message.getBytes(StandardCharsets.UTF_8);
-        if (text.length > maxBytes) {
-            text = truncate(message, maxBytes).getBytes(StandardCharsets.UTF_8);
-        }
+        byte[] text = reasonText(message);
         ByteBuffer b = allocate(2 + 2 + text.length);
         writeHeader(b, type, 0, streamId);
         b.putShort((short) code);
         b.putShort((short) text.length).put(text);
         return b.array();
+    }
+
+    /**
+     * Free text for diagnostics: never refused. Too long is cut at a code point boundary, and an unpaired surrogate
+     * travels as '?' (String.getBytes), so that sending a reset can never fail because of its text.
+     */
+    private byte[] reasonText(String message) {
+        int maxBytes = Math.min(limits.maxReasonBytes(), 0xFFFF);
+        byte[] text = message.getBytes(StandardCharsets.UTF_8);
+        if (text.length > maxBytes) {
+            text = truncate(message, maxBytes).getBytes(StandardCharsets.UTF_8);
+        }
+        return text;
     }
 
     private static String truncate(String message, int maxBytes) {
@@ -430,6 +481,26 @@ public final class FrameCodec {
                     flags(type, flags, 0);
                     yield new Frame.Accept(stream(type, streamId));
                 }
+                case RENEW -> {
+                    flags(type, flags, 0);
+                    connection(type, streamId);
+                    yield readRenew(message);
+                }
+                case RENEWED -> {
+                    flags(type, flags, 0);
+                    connection(type, streamId);
+                    int code = message.getShort() & 0xFFFF;
+                    RenewResult result = RenewResult.fromCode(code);
+                    if (result == null) {
+                        throw new ProtocolException(BAD_FIELD, "unknown renewal result " + code);
+                    }
+                    long validUntil = message.getLong();
+                    if (validUntil < 0) {
+                        throw new ProtocolException(BAD_FIELD, "validity " + Long.toUnsignedString(validUntil)
+                                + " is not in 0..2^63-1");
+                    }
+                    yield new Frame.Renewed(result, validUntil, readReason(message));
+                }
                 default -> throw new ProtocolException(UNKNOWN_TYPE, String.format("frame type 0x%02x", type));
             };
             if (message.hasRemaining()) {
@@ -491,6 +562,20 @@ public final class FrameCodec {
             throw new ProtocolException(BAD_FIELD, problem);
         }
         return new Frame.Hello(version, names);
+    }
+
+    private static Frame.Renew readRenew(ByteBuffer message) throws ProtocolException {
+        int length = message.getShort() & 0xFFFF;
+        if (length > TunnelProtocol.MAX_TOKEN_BYTES) {
+            throw new ProtocolException(OVERSIZED, "token of " + length + " bytes, limit "
+                    + TunnelProtocol.MAX_TOKEN_BYTES);
+        }
+        String token = readString(message, length, "token");
+        String problem = tokenProblem(token);
+        if (problem != null) {
+            throw new ProtocolException(BAD_FIELD, problem);
+        }
+        return new Frame.Renew(token);
     }
 
     private String readReason(ByteBuffer message) throws ProtocolException {

@@ -9,7 +9,8 @@ public final class TunnelProtocol {
      */
     public static final String SUBPROTOCOL_V1 = "localbridge.tunnel.v1";
 
-    /** The WebSocket subprotocol that selects version 2 of this protocol: version 1 plus Hello and Accept. */
+    /** The WebSocket subprotocol that selects version 2 of this protocol: version 1 plus Hello and Accept (and,
+     * behind the {@link Capabilities#RENEW} capability, Renew and Renewed). */
     public static final String SUBPROTOCOL_V2 = "localbridge.tunnel.v2";
 
     /** The protocol version {@link Frame.Hello} carries under {@link #SUBPROTOCOL_V2}. */
@@ -32,6 +33,9 @@ public final class TunnelProtocol {
 
     /** Longest capability name, in bytes (names are ASCII). */
     public static final int MAX_CAPABILITY_BYTES = 32;
+
+    /** Longest token a {@link Frame.Renew} carries, in bytes (tokens are visible ASCII). */
+    public static final int MAX_TOKEN_BYTES = 16 * 1024;
 
     private TunnelProtocol() {
     }

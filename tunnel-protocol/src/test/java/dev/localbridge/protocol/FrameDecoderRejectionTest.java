@@ -86,7 +86,7 @@ class FrameDecoderRejectionTest {
     // ------------------------------------------------------------------ frame header
 
     @ParameterizedTest
-    @ValueSource(ints = {0x00, 0x0E, 0x10, 0x7F, 0x80, 0xFF})
+    @ValueSource(ints = {0x00, 0x10, 0x11, 0x7F, 0x80, 0xFF})
     void rejectsUnknownFrameType(int type) {
         assertRejected(Wire.frame(type, 0, 1).u64(0).build(), UNKNOWN_TYPE);
     }

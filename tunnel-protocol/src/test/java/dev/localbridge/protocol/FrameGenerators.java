@@ -58,7 +58,9 @@ final class FrameGenerators {
                 new FrameType<>(Frame.Pong.class, FrameCodec.PONG, pongs(), 50),
                 new FrameType<>(Frame.GoAway.class, FrameCodec.GOAWAY, goAways(), 200),
                 new FrameType<>(Frame.Hello.class, FrameCodec.HELLO, hellos(), 200),
-                new FrameType<>(Frame.Accept.class, FrameCodec.ACCEPT, accepts(), 50));
+                new FrameType<>(Frame.Accept.class, FrameCodec.ACCEPT, accepts(), 50),
+                new FrameType<>(Frame.Renew.class, FrameCodec.RENEW, renews(), 200),
+                new FrameType<>(Frame.Renewed.class, FrameCodec.RENEWED, reneweds(), 200));
     }
 
     /** Any valid frame, every type equally likely; body chunks up to {@code maxBodyBytes}. */
@@ -211,6 +213,26 @@ final class FrameGenerators {
 
     static Gen<Frame.Accept> accepts() {
         return streamIds().map(Frame.Accept::new);
+    }
+
+    /**
+     * Tokens of 1 to {@link TunnelProtocol#MAX_TOKEN_BYTES} visible ASCII characters: mostly JWT-like (base64url and
+     * dots), some from the whole visible range, some at the length limit.
+     */
+    static Gen<Frame.Renew> renews() {
+        Gen<String> jwtLike = strings(pick(chars(
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.")), 1, 2000);
+        Gen<String> visible = strings(range(0x21, 0x7E).map(c -> (char) c.intValue()), 1, 300);
+        Gen<String> longest = range(0x21, 0x7E).map(c -> String.valueOf((char) c.intValue())
+                .repeat(TunnelProtocol.MAX_TOKEN_BYTES));
+        return frequency(Pair.of(6, jwtLike), Pair.of(3, visible), Pair.of(1, longest)).map(Frame.Renew::new);
+    }
+
+    /** Every result, validities from 0 to {@link Long#MAX_VALUE} (no expiry), free texts like a reset's. */
+    static Gen<Frame.Renewed> reneweds() {
+        Gen<Long> validities = frequency(Pair.of(3, longs().between(1_700_000_000L, 4_000_000_000L)),
+                Pair.of(1, longs().between(0, Long.MAX_VALUE)), Pair.of(1, constant(Long.MAX_VALUE)));
+        return enumValues(RenewResult.class).zip(validities, reasonTexts(), Frame.Renewed::new);
     }
 
     // ---------------------------------------------------------------- building blocks

@@ -147,6 +147,8 @@ public final class TunnelStream {
             case Frame.Pong p -> throw new IllegalStateException("connection frames never reach a stream");
             case Frame.GoAway g -> throw new IllegalStateException("connection frames never reach a stream");
             case Frame.Hello h -> throw new IllegalStateException("connection frames never reach a stream");
+            case Frame.Renew r -> throw new IllegalStateException("connection frames never reach a stream");
+            case Frame.Renewed r -> throw new IllegalStateException("connection frames never reach a stream");
         }
     }
 
