@@ -8,14 +8,16 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * Everything a {@link TunnelAgent} needs. Build it with {@link #of(String, Supplier)} and the {@code with…} methods.
+ * Everything a {@link TunnelAgent} needs. Build it with {@link #ofTokenSource(String, TokenSource)} (or
+ * {@link #of(String, Supplier)}) and the {@code with…} methods.
  * The agent enforces no request-body limit of its own: bodies are streamed under flow control, and the gateway
  * applies the size limit.
  *
  * @param gatewayUrl           the gateway's tunnel endpoint, always {@code ws://} or {@code wss://}; an {@code http(s)}
  *                             URL is mapped to {@code ws(s)}, and {@code /ws/tunnel} is used when it has no path
- * @param tokenSupplier        gives the JWT sent as {@code Authorization: Bearer}; called (off the event loop) before
- *                             every connection attempt, so a token file that is renewed on disk is picked up
+ * @param tokens               gives the JWT sent as {@code Authorization: Bearer}; asked (off the event loop) before
+ *                             every connection attempt and about once a second while a tunnel is open, so a token that
+ *                             is renewed (on disk, by a login) renews the open tunnel in-band
  * @param targetUrl            the one local service requests are forwarded to, {@code http} or {@code https}, may have
  *                             a base path (default {@code http://localhost:11434}, Ollama)
  * @param forwardAuthorization whether the caller's {@code Authorization} header reaches the target (default false)
@@ -25,7 +27,7 @@ import java.util.function.Supplier;
  * @param pingInterval         how often the agent pings; a gateway silent for three intervals is dropped (default 30 s)
  * @param maxConcurrentStreams streams in flight per tunnel before new ones are refused (default 100)
  */
-public record AgentConfig(URI gatewayUrl, Supplier<String> tokenSupplier, URI targetUrl, boolean forwardAuthorization,
+public record AgentConfig(URI gatewayUrl, TokenSource tokens, URI targetUrl, boolean forwardAuthorization,
         boolean forwardCookies, Duration reconnectMinBackoff, Duration reconnectMaxBackoff, Duration pingInterval,
         int maxConcurrentStreams) {
 
@@ -38,7 +40,7 @@ public record AgentConfig(URI gatewayUrl, Supplier<String> tokenSupplier, URI ta
 
     public AgentConfig {
         Objects.requireNonNull(gatewayUrl, "gatewayUrl");
-        Objects.requireNonNull(tokenSupplier, "tokenSupplier");
+        Objects.requireNonNull(tokens, "tokens");
         Objects.requireNonNull(targetUrl, "targetUrl");
         Objects.requireNonNull(reconnectMinBackoff, "reconnectMinBackoff");
         Objects.requireNonNull(reconnectMaxBackoff, "reconnectMaxBackoff");
@@ -58,39 +60,47 @@ public record AgentConfig(URI gatewayUrl, Supplier<String> tokenSupplier, URI ta
     }
 
     /** A configuration with every default, for the given gateway URL (http, https, ws or wss) and token source. */
-    public static AgentConfig of(String gatewayUrl, Supplier<String> tokenSupplier) {
-        return new AgentConfig(GatewayUrl.normalize(gatewayUrl), tokenSupplier, DEFAULT_TARGET, false, false,
+    public static AgentConfig ofTokenSource(String gatewayUrl, TokenSource tokens) {
+        return new AgentConfig(GatewayUrl.normalize(gatewayUrl), tokens, DEFAULT_TARGET, false, false,
                 DEFAULT_RECONNECT_MIN_BACKOFF, DEFAULT_RECONNECT_MAX_BACKOFF, DEFAULT_PING_INTERVAL,
                 DEFAULT_MAX_CONCURRENT_STREAMS);
     }
 
+    /**
+     * As {@link #ofTokenSource}, for a plain supplier of tokens (one that cannot {@link TokenSource#renewNow renew}
+     * on demand). Not an overload of the same name: a lambda would fit both.
+     */
+    public static AgentConfig of(String gatewayUrl, Supplier<String> tokenSupplier) {
+        return ofTokenSource(gatewayUrl, tokenSupplier::get);
+    }
+
     public AgentConfig withTargetUrl(String url) {
-        return new AgentConfig(gatewayUrl, tokenSupplier, parseTarget(url), forwardAuthorization, forwardCookies,
+        return new AgentConfig(gatewayUrl, tokens, parseTarget(url), forwardAuthorization, forwardCookies,
                 reconnectMinBackoff, reconnectMaxBackoff, pingInterval, maxConcurrentStreams);
     }
 
     public AgentConfig withForwardAuthorization(boolean forward) {
-        return new AgentConfig(gatewayUrl, tokenSupplier, targetUrl, forward, forwardCookies, reconnectMinBackoff,
+        return new AgentConfig(gatewayUrl, tokens, targetUrl, forward, forwardCookies, reconnectMinBackoff,
                 reconnectMaxBackoff, pingInterval, maxConcurrentStreams);
     }
 
     public AgentConfig withForwardCookies(boolean forward) {
-        return new AgentConfig(gatewayUrl, tokenSupplier, targetUrl, forwardAuthorization, forward,
+        return new AgentConfig(gatewayUrl, tokens, targetUrl, forwardAuthorization, forward,
                 reconnectMinBackoff, reconnectMaxBackoff, pingInterval, maxConcurrentStreams);
     }
 
     public AgentConfig withReconnectBackoff(Duration min, Duration max) {
-        return new AgentConfig(gatewayUrl, tokenSupplier, targetUrl, forwardAuthorization, forwardCookies, min, max,
+        return new AgentConfig(gatewayUrl, tokens, targetUrl, forwardAuthorization, forwardCookies, min, max,
                 pingInterval, maxConcurrentStreams);
     }
 
     public AgentConfig withPingInterval(Duration interval) {
-        return new AgentConfig(gatewayUrl, tokenSupplier, targetUrl, forwardAuthorization, forwardCookies,
+        return new AgentConfig(gatewayUrl, tokens, targetUrl, forwardAuthorization, forwardCookies,
                 reconnectMinBackoff, reconnectMaxBackoff, interval, maxConcurrentStreams);
     }
 
     public AgentConfig withMaxConcurrentStreams(int max) {
-        return new AgentConfig(gatewayUrl, tokenSupplier, targetUrl, forwardAuthorization, forwardCookies,
+        return new AgentConfig(gatewayUrl, tokens, targetUrl, forwardAuthorization, forwardCookies,
                 reconnectMinBackoff, reconnectMaxBackoff, pingInterval, max);
     }
 

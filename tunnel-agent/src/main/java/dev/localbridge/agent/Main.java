@@ -13,6 +13,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code tunnel-agent} command: parses the options (with environment fallbacks), starts a {@link TunnelAgent} on
- * its own Vert.x instance and runs until Ctrl-C, then closes the tunnel cleanly. Exit code 2 on bad usage.
+ * its own Vert.x instance and runs until Ctrl-C, then closes the tunnel cleanly. Exit code 2 on bad usage, 3 when the
+ * tunnel's user closed their tunnels (the agent then stops on its own).
  */
 @Command(name = "tunnel-agent", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
@@ -42,7 +44,8 @@ import picocli.CommandLine.Spec;
             "  TUNNEL_TARGET          --target",
             "  TUNNEL_PING_INTERVAL   --ping-interval (milliseconds)",
             "  TUNNEL_MAX_STREAMS     --max-streams",
-            "%nExit codes: 0 stopped by Ctrl-C, 2 bad usage (for example no token)."})
+            "%nExit codes: 0 stopped by Ctrl-C, 2 bad usage (for example no token), 3 the tunnel's user closed their"
+                    + " tunnels (the gateway closed it with 4410)."})
 public final class Main implements Callable<Integer> {
 
     private static final Map<String, String> ENV_VARS = Map.of(
@@ -142,9 +145,14 @@ public final class Main implements Callable<Integer> {
         }, "tunnel-agent-shutdown"));
         log.info("tunnel-agent " + Version.version() + " starting: gateway=" + GatewayUrl.redact(config.gatewayUrl())
                 + " target=" + config.targetUrl());
+        AtomicInteger exitCode = new AtomicInteger();
+        agent.stopped().onSuccess(code -> {
+            exitCode.set(3);
+            stopped.countDown();
+        });
         agent.start();
         stopped.await();
-        return 0;
+        return exitCode.get();
     }
 
     /** The agent configuration the options describe; a {@link ParameterException} (exit code 2) when they are bad. */

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
@@ -35,6 +36,13 @@ import java.util.logging.Logger;
  * {@link #close()} is called first); await it with a timeout. After any later drop the agent reconnects on its own;
  * {@link #isConnected()}, the counters and a {@link TunnelListener} show what happens. On {@code GoAway} the agent opens
  * a new tunnel first, moves to it, and closes the old one once its in-flight streams are done (make-before-break).
+ *
+ * <p>Tokens: the {@link TokenSource} is asked before every connection and about once a second while a tunnel is open;
+ * a token that changed is sent on the open tunnel ({@link Frame.Renew}) when the gateway announced renewal, so the
+ * tunnel outlives its tokens without a drop. When the gateway closes the tunnel because the token expired (4401) the
+ * agent reconnects after its backoff with whatever the source gives then; when access was revoked (4403) it first asks
+ * the source for a new token ({@link TokenSource#renewNow}); when the tunnel's user closed it (4410) the agent stops
+ * for good and {@link #stopped()} completes.
  *
  * <p>Threading: all work happens on one Vert.x event-loop context, taken from the thread that constructs the agent (a
  * new one when that is not a Vert.x thread). Nothing blocks it; the token supplier runs on a worker thread. The public
@@ -57,6 +65,7 @@ public final class TunnelAgent {
     private final AtomicLong disconnects = new AtomicLong();
     private final Promise<Void> firstTunnel = Promise.promise();
     private final TunnelConnection.Listener connectionEvents = new ConnectionEvents();
+    private final Promise<CloseCode> stoppedByGateway = Promise.promise();
 
     private volatile TunnelConnection current;
     /** The connection upgraded but still waiting for the gateway's Hello; part of {@link #connecting}. */
@@ -66,8 +75,15 @@ public final class TunnelAgent {
     private boolean closing;
     private boolean connecting;
     private long retryTimer = -1;
+    private long tokenTimer = -1;
+    private boolean checkingToken;
+    /** The last problem the token source reported while a tunnel was open, logged once rather than every second. */
+    private String tokenProblem;
     private int sequence;
     private Future<Void> closed;
+
+    /** How often the token source is asked for a newer token while a tunnel is open. */
+    static final Duration TOKEN_CHECK_INTERVAL = Duration.ofSeconds(1);
 
     /** Creates an agent that uses the given Vert.x instance; nothing happens until {@link #start()}. */
     public TunnelAgent(Vertx vertx, AgentConfig config) {
@@ -99,6 +115,7 @@ public final class TunnelAgent {
         context.runOnContext(v -> {
             if (!started && !closing) {
                 started = true;
+                tokenTimer = vertx.setPeriodic(TOKEN_CHECK_INTERVAL.toMillis(), t -> checkToken());
                 connect();
             }
         });
@@ -115,6 +132,15 @@ public final class TunnelAgent {
     public String connectionId() {
         TunnelConnection c = current;
         return c == null ? null : c.id();
+    }
+
+    /**
+     * Completes, with the gateway's close code, when the agent stopped on its own because the gateway told it to: the
+     * tunnel's user closed their tunnels ({@link CloseCode#CLOSED_BY_USER}). Never completes otherwise; {@link #close()}
+     * does not complete it.
+     */
+    public Future<CloseCode> stopped() {
+        return stoppedByGateway.future();
     }
 
     /** How many tunnels have come up since {@link #start()}, replacements included. */
@@ -143,6 +169,7 @@ public final class TunnelAgent {
         }
         closing = true;
         vertx.cancelTimer(retryTimer);
+        vertx.cancelTimer(tokenTimer);
         firstTunnel.tryFail("the agent was closed before a tunnel came up");
         List<Future<Void>> tunnels = new ArrayList<>();
         if (current != null) {
@@ -167,10 +194,10 @@ public final class TunnelAgent {
         }
         connecting = true;
         vertx.executeBlocking(this::readToken, false)
-                .compose(token -> webSocketClient.connect(connectOptions(token)))
+                .compose(token -> webSocketClient.connect(connectOptions(token)).map(ws -> Map.entry(token, ws)))
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
-                        onConnected(ar.result());
+                        onConnected(ar.result().getValue(), ar.result().getKey());
                     } else {
                         connecting = false;
                         onConnectFailed(ar.cause());
@@ -181,7 +208,7 @@ public final class TunnelAgent {
     private String readToken() {
         String token;
         try {
-            token = config.tokenSupplier().get();
+            token = config.tokens().current();
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot read the token: " + e.getMessage(), e);
         }
@@ -205,7 +232,7 @@ public final class TunnelAgent {
     }
 
     /** Upgraded: says hello, and waits for the gateway's ({@link ConnectionEvents#ready}) before using the tunnel. */
-    private void onConnected(WebSocket ws) {
+    private void onConnected(WebSocket ws, String presented) {
         if (closing) {
             connecting = false;
             ws.close(CloseCode.GOING_AWAY.asShort(), "agent shutting down");
@@ -213,7 +240,7 @@ public final class TunnelAgent {
         }
         String id = agentId + "-" + (++sequence);
         pending = new TunnelConnection(id, ws, vertx, codec, target, config.maxConcurrentStreams(),
-                config.pingInterval(), connectionEvents);
+                config.pingInterval(), presented, connectionEvents);
         pending.start();
     }
 
@@ -233,6 +260,62 @@ public final class TunnelAgent {
         }
         listeners.forEach(l -> l.connected(id));
         firstTunnel.tryComplete();
+    }
+
+    /**
+     * Asks the token source (off the event loop: a login may refresh over the network) whether the token changed, and
+     * renews the tunnel in use with it when it did and the gateway can take it.
+     */
+    private void checkToken() {
+        TunnelConnection connection = current;
+        if (checkingToken || closing || connection == null || !connection.canRenew()) {
+            return;
+        }
+        checkingToken = true;
+        vertx.executeBlocking(() -> config.tokens().current(), false).onComplete(ar -> {
+            checkingToken = false;
+            if (ar.failed()) {
+                String problem = describe(ar.cause());
+                if (!problem.equals(tokenProblem)) {
+                    LOG.warning("cannot read a newer token (" + problem + "); the tunnel keeps its current one");
+                }
+                tokenProblem = problem;
+                return;
+            }
+            tokenProblem = null;
+            String token = ar.result() == null ? "" : ar.result().strip();
+            if (!token.isEmpty() && connection == current && connection.canRenew()
+                    && !token.equals(connection.presentedToken())) {
+                connection.renew(token);
+            }
+        });
+    }
+
+    /** The gateway closed the tunnel because its user asked for it: no reconnect, {@link #stopped()} completes. */
+    private void stopForGood(TunnelConnection connection, String why, CloseCode code) {
+        LOG.warning("tunnel closed by its user (" + code.code() + "): stopping the agent; start it again to reconnect"
+                + " (" + why + ")");
+        if (connection == current) {
+            current = null;
+            disconnects.incrementAndGet();
+            listeners.forEach(l -> l.disconnected(connection.id(), why));
+        }
+        doClose().onComplete(ar -> stoppedByGateway.tryComplete(code));
+    }
+
+    /** Access was revoked: asks the source for a token issued from now on, then reconnects after the backoff. */
+    private void renewTokenThenReconnect(Duration delay) {
+        vertx.executeBlocking(() -> {
+            config.tokens().renewNow();
+            return null;
+        }, false).onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.warning("could not get a new token after the revocation: " + describe(ar.cause()));
+            }
+            if (!closing) {
+                scheduleConnect(delay);
+            }
+        });
     }
 
     private void onConnectFailed(Throwable cause) {
@@ -301,7 +384,18 @@ public final class TunnelAgent {
         }
 
         @Override
-        public void closed(TunnelConnection connection, String why, CloseCode.AgentReaction reaction) {
+        public void closed(TunnelConnection connection, String why, CloseCode gatewayCode) {
+            CloseCode.AgentReaction reaction = gatewayCode == null ? CloseCode.AgentReaction.RECONNECT_AFTER_BACKOFF
+                    : gatewayCode.agentReaction();
+            if (reaction == CloseCode.AgentReaction.STOP && !closing
+                    && (connection == current || connection == pending)) {
+                if (connection == pending) {
+                    pending = null;
+                    connecting = false;
+                }
+                stopForGood(connection, why, gatewayCode);
+                return;
+            }
             if (connection == pending) {
                 pending = null;
                 connecting = false;
@@ -327,6 +421,11 @@ public final class TunnelAgent {
                 LOG.info("tunnel down: " + why + " connection=" + connection.id() + ", reconnecting now");
                 vertx.cancelTimer(retryTimer);
                 connect();
+            } else if (gatewayCode == CloseCode.ACCESS_REVOKED) {
+                Duration delay = backoff.next();
+                LOG.info("tunnel down: " + why + " connection=" + connection.id() + ", getting a new token and"
+                        + " reconnecting in " + seconds(delay));
+                renewTokenThenReconnect(delay);
             } else {
                 Duration delay = backoff.next();
                 LOG.info("tunnel down: " + why + " connection=" + connection.id() + ", reconnecting in "

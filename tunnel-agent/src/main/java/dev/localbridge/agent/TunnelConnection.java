@@ -16,6 +16,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,9 +26,10 @@ import java.util.logging.Logger;
 /**
  * One tunnel: a WebSocket to the gateway carrying many streams. Opens with {@link Frame.Hello} and is ready once the
  * gateway's Hello is back; then decodes frames and dispatches them to one {@link StreamForwarder} per stream (sending
- * {@link Frame.Accept} for each stream it takes), answers and sends pings, and closes itself when the gateway breaks the
- * protocol (1002), says no Hello in time (4400) or has been silent for three ping intervals (4408). Confined to the
- * agent's event loop.
+ * {@link Frame.Accept} for each stream it takes), answers and sends pings, renews its token in-band
+ * ({@link Frame.Renew}) when the gateway announced {@link Capabilities#RENEW}, and closes itself when the gateway
+ * breaks the protocol (1002), says no Hello in time (4400) or has been silent for three ping intervals (4408). Confined
+ * to the agent's event loop.
  */
 final class TunnelConnection implements FrameSink {
 
@@ -40,14 +42,15 @@ final class TunnelConnection implements FrameSink {
         void goAway(TunnelConnection connection, Frame.GoAway goAway);
 
         /**
-         * The WebSocket is closed; {@code why} is a human-readable reason for the log, {@code reaction} what to do
-         * next (the gateway's close code decides it; a close of the agent's own making always backs off).
+         * The WebSocket is closed; {@code why} is a human-readable reason for the log, {@code gatewayCode} the
+         * gateway's close code, which decides what to do next ({@code null} when the close was of the agent's own
+         * making, the connection was lost or the code is unknown: the agent then backs off).
          */
-        void closed(TunnelConnection connection, String why, CloseCode.AgentReaction reaction);
+        void closed(TunnelConnection connection, String why, CloseCode gatewayCode);
     }
 
     /** What the agent announces in its Hello. */
-    static final List<String> CAPABILITIES = List.of(Capabilities.ACCEPT);
+    static final List<String> CAPABILITIES = List.of(Capabilities.ACCEPT, Capabilities.RENEW);
 
     /** How long the agent waits for the gateway's Hello before it gives up on the connection. */
     static final Duration HELLO_TIMEOUT = Duration.ofSeconds(10);
@@ -78,10 +81,14 @@ final class TunnelConnection implements FrameSink {
     private long helloTimer = -1;
     private long pingSequence;
     private boolean ready;
+    private boolean gatewayRenews;
+    /** The token the gateway holds for this connection: the upgrade's, then the last one sent in a Renew. */
+    private String presentedToken;
 
     TunnelConnection(String id, WebSocket ws, Vertx vertx, FrameCodec codec, LocalTarget target, int maxStreams,
-            Duration pingInterval, Listener listener) {
+            Duration pingInterval, String presentedToken, Listener listener) {
         this.id = id;
+        this.presentedToken = presentedToken;
         this.ws = ws;
         this.writer = new FrameWriter(ws);
         this.vertx = vertx;
@@ -124,6 +131,40 @@ final class TunnelConnection implements FrameSink {
     /** Whether the gateway's Hello has arrived. */
     boolean isReady() {
         return ready;
+    }
+
+    /** Whether a new token can be sent on this connection: it is up and serving, and the gateway announced renew. */
+    boolean canRenew() {
+        return ready && gatewayRenews && !closing && !draining;
+    }
+
+    /** The token the gateway was last given on this connection. */
+    String presentedToken() {
+        return presentedToken;
+    }
+
+    /** Sends {@code token} in a {@link Frame.Renew}; the answer is logged when it comes. */
+    void renew(String token) {
+        presentedToken = token;
+        try {
+            send(new Frame.Renew(token));
+            LOG.fine(() -> "[" + id + "] renewing the tunnel's token");
+        } catch (IllegalArgumentException e) {
+            LOG.warning(() -> "[" + id + "] the new token cannot be sent to the gateway (" + e.getMessage()
+                    + "); the tunnel keeps its old token until it expires");
+        }
+    }
+
+    private void onRenewed(Frame.Renewed answer) {
+        String until = answer.validUntil() == Long.MAX_VALUE ? "without expiry"
+                : "until " + Instant.ofEpochSecond(answer.validUntil());
+        if (answer.result().accepted()) {
+            LOG.info(() -> "[" + id + "] token renewed, the tunnel is valid " + until);
+        } else {
+            LOG.warning(() -> "[" + id + "] token renewal refused by the gateway (" + answer.result()
+                    + (answer.message().isEmpty() ? "" : ": " + answer.message()) + "); the tunnel stays valid "
+                    + until);
+        }
     }
 
     private void onMessage(Buffer message) {
@@ -174,6 +215,8 @@ final class TunnelConnection implements FrameSink {
             case Frame.ResponseEnd e -> protocolError("unexpected response end from the gateway");
             case Frame.Accept a -> protocolError("unexpected accept from the gateway");
             case Frame.Hello h -> protocolError("a second hello from the gateway");
+            case Frame.Renewed r -> onRenewed(r);
+            case Frame.Renew r -> protocolError("unexpected renew from the gateway");
         }
     }
 
@@ -182,6 +225,7 @@ final class TunnelConnection implements FrameSink {
         switch (frame) {
             case Frame.Hello h when h.version() == TunnelProtocol.VERSION -> {
                 ready = true;
+                gatewayRenews = h.has(Capabilities.RENEW);
                 vertx.cancelTimer(helloTimer);
                 LOG.fine(() -> "[" + id + "] gateway hello, capabilities " + h.capabilities());
                 listener.ready(this);
@@ -318,11 +362,11 @@ final class TunnelConnection implements FrameSink {
         streams.clear();
         // The gateway's code decides only when the gateway closed; trouble on this side (our own close, a
         // connection error) always backs off.
-        CloseCode.AgentReaction reaction = closeCause != null ? CloseCode.AgentReaction.RECONNECT_AFTER_BACKOFF
-                : CloseCode.agentReaction(ws.closeStatusCode() == null ? null : (int) ws.closeStatusCode());
+        CloseCode gatewayCode = closeCause != null || ws.closeStatusCode() == null ? null
+                : CloseCode.fromCode(ws.closeStatusCode());
         String why = closeCause != null ? closeCause : describeRemoteClose();
         closedPromise.tryComplete();
-        listener.closed(this, why, reaction);
+        listener.closed(this, why, gatewayCode);
     }
 
     private String describeRemoteClose() {

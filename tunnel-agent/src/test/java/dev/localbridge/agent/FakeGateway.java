@@ -34,6 +34,8 @@ final class FakeGateway {
     volatile int rejectWith;
     /** When false, new tunnels do not answer the agent's Hello (the test sends whatever it likes instead). */
     volatile boolean answerHello = true;
+    /** What new tunnels announce in the gateway's Hello. */
+    volatile List<String> capabilities = List.of(Capabilities.ACCEPT, Capabilities.RENEW);
     private final HttpServer server;
 
     FakeGateway(Vertx vertx) throws Exception {
@@ -50,7 +52,7 @@ final class FakeGateway {
             } else if (rejectWith != 0) {
                 request.response().setStatusCode(rejectWith).end();
             } else {
-                request.toWebSocket().onSuccess(ws -> tunnels.add(new Tunnel(ws, answerHello)));
+                request.toWebSocket().onSuccess(ws -> tunnels.add(new Tunnel(ws, answerHello ? capabilities : null)));
             }
         });
         server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -84,7 +86,8 @@ final class FakeGateway {
         volatile Short closeCode;
         volatile String closeReason;
 
-        Tunnel(ServerWebSocket ws, boolean answerHello) {
+        /** {@code capabilities}: the gateway's Hello to answer the agent's with, or {@code null} to answer nothing. */
+        Tunnel(ServerWebSocket ws, List<String> capabilities) {
             this.ws = ws;
             ws.binaryMessageHandler(b -> {
                 Frame frame;
@@ -96,8 +99,8 @@ final class FakeGateway {
                 all.add(frame);
                 if (hello == null && frame instanceof Frame.Hello h) {
                     hello = h;
-                    if (answerHello) {
-                        send(new Frame.Hello(TunnelProtocol.VERSION, List.of(Capabilities.ACCEPT)));
+                    if (capabilities != null) {
+                        send(new Frame.Hello(TunnelProtocol.VERSION, capabilities));
                     }
                 } else {
                     received.add(frame);

@@ -63,7 +63,7 @@ class MainTest {
                 "--ping-interval", "5000", "--max-streams", "7");
 
         assertThat(config.gatewayUrl()).isEqualTo(URI.create("wss://bridge.example.com/ws/tunnel"));
-        assertThat(config.tokenSupplier().get()).isEqualTo("t1");
+        assertThat(config.tokens().current()).isEqualTo("t1");
         assertThat(config.targetUrl()).isEqualTo(URI.create("http://127.0.0.1:8080/ollama"));
         assertThat(config.forwardAuthorization()).isTrue();
         assertThat(config.forwardCookies()).isTrue();
@@ -94,7 +94,7 @@ class MainTest {
         AgentConfig config = parse();
 
         assertThat(config.gatewayUrl()).isEqualTo(URI.create("ws://gw.internal:8080/ws/tunnel"));
-        assertThat(config.tokenSupplier().get()).isEqualTo("env-token");
+        assertThat(config.tokens().current()).isEqualTo("env-token");
         assertThat(config.targetUrl()).isEqualTo(URI.create("http://localhost:9999"));
         assertThat(config.pingInterval()).isEqualTo(Duration.ofMillis(1234));
     }
@@ -107,7 +107,7 @@ class MainTest {
         AgentConfig config = parse("--gateway", "https://from-flag", "--token", "flag-token");
 
         assertThat(config.gatewayUrl().getHost()).isEqualTo("from-flag");
-        assertThat(config.tokenSupplier().get()).isEqualTo("flag-token");
+        assertThat(config.tokens().current()).isEqualTo("flag-token");
     }
 
     @Test
@@ -118,9 +118,9 @@ class MainTest {
 
         AgentConfig config = parse("--gateway", "https://gw", "--token-file", file.toString());
 
-        assertThat(config.tokenSupplier().get()).isEqualTo("first");
+        assertThat(config.tokens().current()).isEqualTo("first");
         Files.writeString(file, "second");
-        assertThat(config.tokenSupplier().get()).isEqualTo("second");
+        assertThat(config.tokens().current()).isEqualTo("second");
     }
 
     @Test

@@ -127,7 +127,7 @@ class TunnelAgentTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> tunnel.hello != null);
         assertThat(tunnel.all.getFirst()).as("the first frame").isSameAs(tunnel.hello);
         assertThat(tunnel.hello.version()).isEqualTo(TunnelProtocol.VERSION);
-        assertThat(tunnel.hello.capabilities()).containsExactly(Capabilities.ACCEPT);
+        assertThat(tunnel.hello.capabilities()).containsExactly(Capabilities.ACCEPT, Capabilities.RENEW);
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
                 .until(() -> !up.isDone() && !agent.isConnected());
 
