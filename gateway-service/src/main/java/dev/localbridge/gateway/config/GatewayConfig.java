@@ -47,6 +47,13 @@ public interface GatewayConfig {
     @WithDefault("5000")
     long streamAcceptTimeout();
 
+    /**
+     * Milliseconds a tunnel still serves after its token's {@code exp} when the agent has not renewed it in-band; then
+     * it is closed with 4401 ({@code TUNNEL_TOKEN_GRACE}).
+     */
+    @WithDefault("30000")
+    long tokenGrace();
+
     /** Live tunnel connections allowed per user ({@code TUNNEL_MAX_CONNECTIONS_PER_USER}). */
     @WithDefault("5")
     int maxConnectionsPerUser();

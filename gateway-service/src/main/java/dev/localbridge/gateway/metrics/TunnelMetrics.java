@@ -58,6 +58,10 @@ public class TunnelMetrics {
             registry.counter("localbridge.tunnel.handshake.rejections", "status", Integer.toString(status));
         }
         registry.counter("localbridge.tunnel.protocol.errors");
+        for (String result : new String[] {"accepted", "refused"}) {
+            registry.counter("localbridge.token.renewals", "result", result);
+        }
+        registry.counter("localbridge.tunnel.expiry.closes");
         this.relayHops = registry.counter("localbridge.relay.hops");
         registry.counter("localbridge.relay.misdirected");
     }
@@ -104,6 +108,16 @@ public class TunnelMetrics {
 
     public void protocolError() {
         registry.counter("localbridge.tunnel.protocol.errors").increment();
+    }
+
+    /** An agent renewed its tunnel's token in-band, or was refused. */
+    public void tokenRenewal(boolean accepted) {
+        registry.counter("localbridge.token.renewals", "result", accepted ? "accepted" : "refused").increment();
+    }
+
+    /** A tunnel was closed because its token expired and was not renewed within the grace. */
+    public void expiryClose() {
+        registry.counter("localbridge.tunnel.expiry.closes").increment();
     }
 
     public void bytesToAgent(long n) {

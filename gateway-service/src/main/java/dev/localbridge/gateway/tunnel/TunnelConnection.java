@@ -30,7 +30,8 @@ import io.vertx.core.http.ServerWebSocket;
  *
  * <p>A connection takes streams only once the agent has said {@link Frame.Hello} and the gateway has answered with its
  * own ({@link #acceptsStreams()}): a WebSocket client that holds a valid token but does not speak the protocol is never
- * routed to, and is closed with {@link CloseCode#HELLO_TIMEOUT} when it stays silent.
+ * routed to, and is closed with {@link CloseCode#HELLO_TIMEOUT} when it stays silent. It serves for as long as its
+ * token, renewed in-band, is valid ({@link TokenLifetime}).
  *
  * <p>Threading: WebSocket events arrive on the socket's event loop; each stream frame is handed to the context of the
  * stream it belongs to. Writing frames is safe from any thread (Vert.x orders and flushes them on the socket's loop).
@@ -39,6 +40,9 @@ public final class TunnelConnection {
 
     private static final Logger LOG = Logger.getLogger(TunnelConnection.class);
 
+    /** What the gateway announces in its Hello. */
+    static final List<String> CAPABILITIES = List.of(Capabilities.ACCEPT, Capabilities.RENEW);
+
     private final String id;
     private final String userId;
     private final ServerWebSocket socket;
@@ -46,6 +50,7 @@ public final class TunnelConnection {
     private final FrameCodec codec;
     private final TunnelEvents events;
     private final Settings settings;
+    private final TokenLifetime lifetime;
     private final Instant connectedAt = Instant.now();
     private final Map<Integer, TunnelStream> streams = new ConcurrentHashMap<>();
     private final Set<TunnelStream> waitingForDrain = ConcurrentHashMap.newKeySet();
@@ -91,7 +96,7 @@ public final class TunnelConnection {
     }
 
     TunnelConnection(String id, String userId, ServerWebSocket socket, FrameCodec codec, TunnelEvents events,
-            Settings settings) {
+            Settings settings, TokenLifetime lifetime) {
         this.id = id;
         this.userId = userId;
         this.socket = socket;
@@ -99,6 +104,7 @@ public final class TunnelConnection {
         this.codec = codec;
         this.events = events;
         this.settings = settings;
+        this.lifetime = lifetime;
     }
 
     public String id() {
@@ -127,6 +133,11 @@ public final class TunnelConnection {
 
     public long bytesFromAgent() {
         return bytesFromAgent.get();
+    }
+
+    /** Epoch seconds until which the tunnel's token is valid (renewals move it); {@link Long#MAX_VALUE}: no expiry. */
+    public long tokenValidUntil() {
+        return lifetime.validUntilSeconds();
     }
 
     /** The fencing epoch of this connection's lease (0 while standalone or not yet registered). */
@@ -210,6 +221,7 @@ public final class TunnelConnection {
         socket.drainHandler(v -> onDrained());
         socket.closeHandler(v -> onClosed());
         socket.exceptionHandler(e -> LOG.debugf("tunnel %s: socket error %s", id, e.getMessage()));
+        lifetime.start(this, vertx);
         keepaliveTimer = vertx.setPeriodic(settings.pingIntervalMillis(), t -> keepalive());
         helloTimer = vertx.setTimer(settings.helloTimeoutMillis(), t -> {
             if (agentHello == null && !closed && !closing) {
@@ -309,6 +321,8 @@ public final class TunnelConnection {
             case Frame.RequestEnd f -> protocolError("the agent sent a request end");
             case Frame.Accept f -> toStream(f);
             case Frame.Hello h -> protocolError("a second Hello");
+            case Frame.Renew r -> lifetime.renew(r.token());
+            case Frame.Renewed r -> protocolError("the agent sent a renewal answer");
         }
     }
 
@@ -322,7 +336,7 @@ public final class TunnelConnection {
             return;
         }
         vertx.cancelTimer(helloTimer);
-        send(new Frame.Hello(TunnelProtocol.VERSION, List.of(Capabilities.ACCEPT)));
+        send(new Frame.Hello(TunnelProtocol.VERSION, CAPABILITIES));
         // Routable from here on: the Hello is on its way ahead of any RequestHead (same writer, written first).
         agentHello = hello;
         LOG.debugf("tunnel %s user=%s: hello, capabilities %s", id, userId, hello.capabilities());
@@ -374,6 +388,7 @@ public final class TunnelConnection {
         closed = true;
         vertx.cancelTimer(keepaliveTimer);
         vertx.cancelTimer(helloTimer);
+        lifetime.stop();
         unaccepted.clear();
         events.closed(this, socket.closeStatusCode() == null ? CloseCode.CONNECTION_LOST.code()
                 : socket.closeStatusCode(), socket.closeReason());

@@ -147,7 +147,7 @@ public class TunnelEndpoint implements HttpServerOptionsCustomizer {
                 return;
             }
             TunnelConnection tunnel = new TunnelConnection(connectionId, token.userId(), upgraded.result(), codec,
-                    events, settings);
+                    events, settings, new TokenLifetime(token, config.tokenGrace(), verifier, metrics));
             tunnel.epoch(epoch);
             tunnels.activate(reservation, tunnel);
             tunnel.start(vertx);

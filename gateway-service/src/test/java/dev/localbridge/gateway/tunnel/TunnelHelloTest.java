@@ -144,7 +144,8 @@ class TunnelHelloTest {
                 List.of(Capabilities.ACCEPT, "some-future-feature")))));
 
         Frame answer = frames.poll(5, TimeUnit.SECONDS);
-        assertThat(answer).isEqualTo(new Frame.Hello(TunnelProtocol.VERSION, List.of(Capabilities.ACCEPT)));
+        assertThat(answer).isEqualTo(new Frame.Hello(TunnelProtocol.VERSION, List.of(Capabilities.ACCEPT,
+                Capabilities.RENEW)));
         assertThat(tunnel.acceptsStreams()).isTrue();
         assertThat(tunnel.capabilities()).containsExactly(Capabilities.ACCEPT, "some-future-feature");
         assertThat(tunnels.pick(user, java.util.Set.of())).isSameAs(tunnel);
