@@ -134,7 +134,7 @@ public final class Main implements Callable<Integer> {
     /** Ends the process with an exit code when the login stops being valid while the agent runs. */
     IntConsumer exit = System::exit;
     /** The login in use when the agent runs without a token; started by {@link #call()}. */
-    private OidcTokenSource login;
+    OidcTokenSource login;
 
     /** Runs the command; exits with its exit code. */
     public static void main(String[] args) {
