@@ -7,8 +7,8 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * Proof Key for Code Exchange (RFC 7636) with {@code S256}: the verifier stays in this process, the browser only carries
- * its hash, so a code intercepted on its way to the loopback listener is useless to anyone else.
+ * Proof Key for Code Exchange (RFC 7636) with {@code S256}: the verifier stays in this process, the browser only
+ * carries its hash, so a code intercepted on its way to the loopback listener is useless to anyone else.
  *
  * @param verifier  43 characters of base64url from 32 random bytes
  * @param challenge base64url of the verifier's SHA-256

@@ -76,8 +76,8 @@ class OidcTokenSourceTest {
     }
 
     private OidcTokenSource source(LoginState login) {
-        source = new OidcTokenSource(new LoginStore(dir), login, new TokenRefresh(client), loginInvalid::incrementAndGet,
-                Duration.ofMillis(50), Duration.ofMillis(200), Clock.systemUTC());
+        source = new OidcTokenSource(new LoginStore(dir), login, new TokenRefresh(client),
+                loginInvalid::incrementAndGet, Duration.ofMillis(50), Duration.ofMillis(200), Clock.systemUTC());
         return source;
     }
 
