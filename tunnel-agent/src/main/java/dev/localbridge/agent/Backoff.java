@@ -7,16 +7,16 @@ import java.util.function.DoubleSupplier;
 /**
  * Reconnect delays: exponential growth with full jitter above the minimum. Attempt {@code n} (from 1) waits a uniformly
  * random time in {@code [min, min(max, min * 2^n)]}, so that agents dropped together by one gateway do not come back
- * together. Not thread-safe: used on the agent's event loop only.
+ * together. Not thread-safe: each user keeps it on one thread (the agent's event loop, the login's refresher).
  */
-final class Backoff {
+public final class Backoff {
 
     private final long minMillis;
     private final long maxMillis;
     private final DoubleSupplier random;
     private int attempt;
 
-    Backoff(Duration min, Duration max) {
+    public Backoff(Duration min, Duration max) {
         this(min, max, () -> ThreadLocalRandom.current().nextDouble());
     }
 
@@ -27,7 +27,7 @@ final class Backoff {
     }
 
     /** The delay before the next attempt; each call counts as one more failed attempt. */
-    Duration next() {
+    public Duration next() {
         attempt = Math.min(attempt + 1, 62);
         long ceiling = minMillis << Math.min(attempt, 30);
         if (ceiling <= 0 || ceiling > maxMillis) {
@@ -37,7 +37,7 @@ final class Backoff {
     }
 
     /** Starts over after a successful connection. */
-    void reset() {
+    public void reset() {
         attempt = 0;
     }
 }

@@ -17,11 +17,15 @@ import picocli.CommandLine;
 
 class MainTest {
 
+    @TempDir
+    Path configDir;
+
     private final Map<String, String> env = new HashMap<>();
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
     private CommandLine commandLine(Main main) {
+        env.putIfAbsent("TUNNEL_CONFIG_DIR", configDir.toString());
         CommandLine cmd = Main.commandLine(main, env::get);
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(err, true));
@@ -124,11 +128,12 @@ class MainTest {
     }
 
     @Test
-    void missingTokenIsAUsageErrorWithExitCode2() {
+    void neitherTokenNorLoginIsExitCode5WithOneLine() {
         int code = commandLine(new Main()).execute("--gateway", "https://gw");
 
-        assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("Missing token").contains("--token").contains("TUNNEL_TOKEN");
+        assertThat(code).isEqualTo(5);
+        assertThat(err.toString().strip()).doesNotContain("\n").contains("Not signed in")
+                .contains("tunnel-agent login").contains("--token-file");
     }
 
     @Test
