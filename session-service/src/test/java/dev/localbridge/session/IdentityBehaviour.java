@@ -122,6 +122,14 @@ abstract class IdentityBehaviour {
     }
 
     @Test
+    void aUserIdWithAControlCharacterIsRefusedBeforeItCanForgeALogLine() {
+        given().urlEncodingEnabled(false).body("{}").put("/api/users/forged%0AINFO%20line/revocation").then()
+                .statusCode(400).body("error.message", containsString("userId"));
+        given().urlEncodingEnabled(false).body(keyBody("x", keyHash())).post("/api/users/a%0Db/keys").then()
+                .statusCode(400).body("error.message", containsString("userId"));
+    }
+
+    @Test
     void revocationAndClosedTunnelsReachTheChangeFeed() {
         String user = user("feed");
         try (SseClient feed = new SseClient(base.resolve("/api/events"))) {

@@ -4,7 +4,6 @@ import dev.localbridge.protocol.HttpSyntax;
 import dev.localbridge.session.api.Require;
 import dev.localbridge.session.api.SessionFailure;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -93,7 +92,7 @@ final class KeyRules {
             }
             distinct.add(prefix);
         }
-        return new ArrayList<>(distinct);
+        return List.copyOf(distinct);
     }
 
     private static void entries(List<String> values, String field) {
