@@ -49,6 +49,13 @@ class StandaloneHealthTest {
     }
 
     @Test
+    void operatorActionsSayThatThereIsNoSessionServiceToAsk() {
+        given().post(Views.management("/q/users/someone/revoke")).then().statusCode(503)
+                .body("error.code", equalTo("SESSION_SERVICE_NOT_CONFIGURED"));
+        given().post(Views.management("/q/users/someone/tunnels/close")).then().statusCode(503);
+    }
+
+    @Test
     void answersLivenessReadinessAndMetricsOnTheManagementPort() {
         given().get(live).then().statusCode(200).body("status", equalTo("UP"));
         given().get(ready).then().statusCode(200).body("status", equalTo("UP"));

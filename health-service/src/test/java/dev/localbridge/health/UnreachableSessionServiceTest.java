@@ -49,6 +49,12 @@ class UnreachableSessionServiceTest {
     }
 
     @Test
+    void anOperatorActionSaysThatSessionServiceDidNotAnswer() {
+        given().post(Views.management("/q/users/someone/revoke")).then().statusCode(502).time(lessThan(3000L))
+                .body("error.code", equalTo("SESSION_SERVICE_UNAVAILABLE"));
+    }
+
+    @Test
     void thePublicAnswerNamesNeitherSessionServiceNorItsError() {
         String url = ConfigProvider.getConfig().getValue("tunnel.session-url", String.class);
         JsonPath operator = Views.operatorView().then().statusCode(503).extract().jsonPath();

@@ -38,6 +38,11 @@ public interface SessionConfig {
     @WithDefault("5")
     int maxConnectionsPerUser();
 
+    /** Access keys a user may hold at once, expired ones not counted ({@code TUNNEL_MAX_KEYS_PER_USER}). */
+    @WithName("max-keys-per-user")
+    @WithDefault("50")
+    int maxKeysPerUser();
+
     /** Lease settings. */
     Lease lease();
 

@@ -17,6 +17,7 @@ import java.util.UUID;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
@@ -47,6 +48,31 @@ class ClusterSignatureApiTest {
                 .post("/api/nodes").then().statusCode(401);
         given().filter(AsCluster.signing()).get("/api/nodes").then().statusCode(200)
                 .body("nodeId", not(hasItem("intruder")));
+    }
+
+    @Test
+    void revocationAndAccessKeysNeedASignedCallLikeEverythingElse() {
+        String hash = "a".repeat(64);
+        String key = "{\"name\":\"intruder\",\"keyHash\":\"" + hash + "\"}";
+        given().contentType("application/json").body("{}").put("/api/users/victim/revocation").then().statusCode(401)
+                .body("error.code", equalTo("UNAUTHORIZED"));
+        given().get("/api/revocations").then().statusCode(401);
+        given().contentType("application/json").body("{}").post("/api/users/victim/tunnels/close").then()
+                .statusCode(401);
+        given().contentType("application/json").body(key).post("/api/users/victim/keys").then().statusCode(401);
+        given().get("/api/users/victim/keys").then().statusCode(401);
+        given().delete("/api/users/victim/keys/abcdefghij0123456789").then().statusCode(401);
+        given().get("/api/keys/by-hash/" + hash).then().statusCode(401);
+        given().contentType("application/json").body("{\"used\":[]}").post("/api/keys/usage").then().statusCode(401);
+        given().filter(AsCluster.signing(new ClusterSignature("not-the-cluster-secret")))
+                .contentType("application/json").body(key).post("/api/users/victim/keys").then().statusCode(401);
+
+        // nothing of the above reached the store
+        given().filter(AsCluster.signing()).get("/api/users/victim/keys").then().statusCode(200)
+                .body("keys", empty());
+        given().filter(AsCluster.signing()).get("/api/keys/by-hash/" + hash).then().statusCode(404);
+        given().filter(AsCluster.signing()).get("/api/revocations").then().statusCode(200)
+                .body("revocations.userId", not(hasItem("victim")));
     }
 
     @Test

@@ -13,6 +13,7 @@ public class RedisTestProfile implements QuarkusTestProfile {
     static final String SECRET = "test-cluster-secret";
     static final int MAX_CONNECTIONS = 5;
     static final int RATE_LIMIT = 1000;
+    static final int MAX_KEYS = 4;
     /** Short enough for quick expiry tests, long enough for a node to outlive a test on a loaded 2-core machine. */
     static final long NODE_TTL_MS = 4000;
     static final long LEASE_TTL_MS = 2000;
@@ -26,6 +27,7 @@ public class RedisTestProfile implements QuarkusTestProfile {
         config.put("tunnel.redis.key-prefix", prefix);
         config.put("tunnel.cluster-secret", SECRET);
         config.put("tunnel.max-connections-per-user", Integer.toString(MAX_CONNECTIONS));
+        config.put("tunnel.max-keys-per-user", Integer.toString(MAX_KEYS));
         config.put("tunnel.rate-limit.max-requests", Integer.toString(RATE_LIMIT));
         config.put("tunnel.lease.ttl", Long.toString(LEASE_TTL_MS));
         config.put("tunnel.node.ttl", Long.toString(NODE_TTL_MS));

@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -44,6 +45,10 @@ public class SessionServiceClient {
 
     /** What session-service answered. */
     public record Snapshot(List<Node> nodes, Stats stats) {
+    }
+
+    /** session-service's answer to an operator's call, passed on as it is. */
+    public record Answer(int status, byte[] body) {
     }
 
     /** session-service did not answer in time or answered with an error (its store down answers 503). */
@@ -111,6 +116,30 @@ public class SessionServiceClient {
         Stats stats = get(url.resolve("api/stats"), Stats.class);
         Node[] nodes = get(url.resolve("api/nodes"), Node[].class);
         return new Snapshot(Arrays.asList(nodes), stats);
+    }
+
+    /**
+     * Sends {@code method} with the JSON {@code body} to {@code path} (relative to the base URL, already encoded),
+     * signed; any answer is returned, only a failure to get one throws. Requires {@link #baseUrl()} to be present.
+     */
+    public Answer call(String method, String path, String body) throws Unreachable {
+        URI uri = base.orElseThrow().resolve(path);
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(bytes))
+                .header("Content-Type", "application/json").header("Accept", "application/json");
+        String target = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        signature.ifPresent(s -> request.header(ClusterSignature.HEADER,
+                s.sign(ClusterSignature.Call.of(method, target).withBody(bytes))));
+        try {
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new Answer(response.statusCode(), response.body());
+        } catch (IOException e) {
+            throw new Unreachable(method + " " + uri.getPath() + " failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unreachable("interrupted");
+        }
     }
 
     private <T> T get(URI uri, Class<T> type) throws Unreachable {

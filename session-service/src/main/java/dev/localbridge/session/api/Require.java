@@ -31,6 +31,18 @@ public final class Require {
     }
 
     /**
+     * A user id as identity providers make them ({@code sub}: any text, e.g. {@code auth0|abc}), or a 400 when it is
+     * missing, longer than 512 characters or holds a control character (which could forge a log line).
+     */
+    public static String userId(String value) {
+        text(value, "userId");
+        if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw SessionFailure.badRequest("userId must not contain control characters");
+        }
+        return value;
+    }
+
+    /**
      * The value, or a 400 naming {@code field} unless it is {@code host:port}, which is how other replicas and
      * health-service dial it: the host a DNS name (labels of letters, digits and inner hyphens, at most 253
      * characters), an IPv4 address, or a bracketed IPv6 literal, neither of them unspecified, broadcast, multicast or

@@ -56,6 +56,23 @@ public final class SessionFailure extends RuntimeException {
                 "user already holds " + live + " of " + max + " allowed live connections");
     }
 
+    public static SessionFailure keyNameTaken(String name) {
+        return new SessionFailure(409, "KEY_NAME_TAKEN", "the user already has an access key named '" + name + "'");
+    }
+
+    public static SessionFailure tooManyKeys(int max) {
+        return new SessionFailure(409, "TOO_MANY_KEYS",
+                "the user already holds " + max + " access keys, the most allowed: revoke one first");
+    }
+
+    public static SessionFailure keyHashTaken() {
+        return new SessionFailure(409, "KEY_HASH_TAKEN", "an access key with this keyHash exists already");
+    }
+
+    public static SessionFailure keyNotFound(String keyId) {
+        return new SessionFailure(404, "KEY_NOT_FOUND", "no access key '" + keyId + "' of this user");
+    }
+
     public static SessionFailure storeUnavailable(Throwable cause) {
         return new SessionFailure(503, "STORE_UNAVAILABLE", "session store unreachable", cause);
     }

@@ -22,9 +22,12 @@ import java.util.function.Supplier;
  * the batch), release and lookup, each {@code ok}, {@code refused} (the store said no: connection limit, conflict,
  * unknown node, fenced or stale epoch, lease gone) or {@code error} (the store failed);</li>
  * <li>{@code localbridge_session_store_errors_total{operation}}: failed Redis calls, by script name;</li>
+ * <li>{@code localbridge_session_revocations_total}, {@code localbridge_session_keys_created_total},
+ * {@code localbridge_session_keys_revoked_total}: users revoked, access keys created and revoked;</li>
  * <li>{@code localbridge_memory_used_bytes}: see {@link MemoryInUse}.</li>
  * </ul>
- * Every label combination of the lease counter exists from startup (at 0), so rates work from the first scrape; a
+ * Every label combination of the lease counter, and the identity counters, exist from startup (at 0), so rates work
+ * from the first scrape; a
  * store operation's error counter appears with the operation's first call.
  */
 @Startup
@@ -40,6 +43,9 @@ public class SessionMetrics {
     private final MeterRegistry registry;
     private final Map<LeaseOperation, Map<Result, Counter>> leaseOperations = new EnumMap<>(LeaseOperation.class);
     private final Map<String, Counter> storeErrors = new ConcurrentHashMap<>();
+    private final Counter revocations;
+    private final Counter keysCreated;
+    private final Counter keysRevoked;
 
     SessionMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -56,6 +62,12 @@ public class SessionMetrics {
             }
             leaseOperations.put(operation, byResult);
         }
+        revocations = Counter.builder("localbridge.session.revocations")
+                .description("Users whose access was revoked (not-before set)").register(registry);
+        keysCreated = Counter.builder("localbridge.session.keys.created")
+                .description("Access keys created").register(registry);
+        keysRevoked = Counter.builder("localbridge.session.keys.revoked")
+                .description("Access keys revoked by their user").register(registry);
         Gauge.builder("localbridge.memory.used", MemoryInUse::bytes)
                 .description(MemoryInUse.DESCRIPTION)
                 .baseUnit(BaseUnits.BYTES)
@@ -91,6 +103,21 @@ public class SessionMetrics {
     /** A 4xx {@link SessionFailure} is the store refusing; anything else means it failed. */
     public static Result resultOf(RuntimeException failure) {
         return failure instanceof SessionFailure f && f.status() < 500 ? Result.REFUSED : Result.ERROR;
+    }
+
+    /** Counts one user revocation. */
+    public void revocation() {
+        revocations.increment();
+    }
+
+    /** Counts one access key created. */
+    public void keyCreated() {
+        keysCreated.increment();
+    }
+
+    /** Counts one access key revoked. */
+    public void keyRevoked() {
+        keysRevoked.increment();
     }
 
     /** Makes the error counter of store operation {@code operation} visible (at 0) before it ever fails. */

@@ -1,0 +1,2 @@
+-- ARGV: prefix -> {userId, notBefore, ...}
+return redis.call('HGETALL', P .. 'revoked')
