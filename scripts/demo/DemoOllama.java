@@ -30,6 +30,9 @@ public class DemoOllama {
         server.createContext("/api/generate", ex -> stream(ex, "application/x-ndjson", i -> i < TOKENS.length
                 ? "{\"model\":\"demo:latest\",\"response\":\"" + TOKENS[i] + "\",\"done\":false}\n"
                 : "{\"model\":\"demo:latest\",\"response\":\"\",\"done\":true}\n"));
+        server.createContext("/v1/models", ex -> send(ex, 200, "application/json",
+                "{\"object\":\"list\",\"data\":[{\"id\":\"demo:latest\",\"object\":\"model\","
+                + "\"owned_by\":\"library\"}]}"));
         server.createContext("/v1/chat/completions", ex -> stream(ex, "text/event-stream", i -> i < TOKENS.length
                 ? "data: {\"choices\":[{\"delta\":{\"content\":\"" + TOKENS[i] + "\"}}]}\n\n"
                 : "data: [DONE]\n\n"));

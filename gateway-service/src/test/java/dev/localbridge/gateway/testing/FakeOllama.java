@@ -20,7 +20,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * A stand-in for the user's local Ollama (the one thing we do not own), on a free port. It serves Ollama's
- * {@code /api/tags}, streaming {@code /api/chat} (NDJSON, one line per {@code delayMs}), streaming
+ * {@code /api/tags}, {@code /v1/models}, streaming {@code /api/chat} (NDJSON, one line per {@code delayMs}),
  * {@code /v1/chat/completions} (SSE), and routes for tests: {@code /echo/**} (any method), {@code /upload},
  * {@code /download?bytes=N}, {@code /slow?delayMs=N}, {@code /fail}, {@code /hang}, {@code /digest} (the byte count,
  * sha256 and framing headers of the request body it received, for checking that bodies arrive whole), and
@@ -104,6 +104,9 @@ public final class FakeOllama {
             stream(request, "application/x-ndjson", i -> new JsonObject().put("model", "llama3:8b")
                     .put("message", new JsonObject().put("role", "assistant").put("content", "token" + i))
                     .put("done", false).encode() + "\n", new JsonObject().put("done", true).encode() + "\n");
+        } else if (path.equals("/v1/models")) {
+            json(request.response(), new JsonObject().put("object", "list").put("data", new JsonArray()
+                    .add(new JsonObject().put("id", "llama3:8b").put("object", "model").put("owned_by", "library"))));
         } else if (path.equals("/v1/chat/completions")) {
             stream(request, "text/event-stream", i -> "data: " + new JsonObject().put("choices", new JsonArray()
                     .add(new JsonObject().put("delta", new JsonObject().put("content", "token" + i)))).encode()
